@@ -1,0 +1,47 @@
+# Seawall: every set-up step lives here, so a fresh machine with python3, make and git needs nothing else.
+# The bootstrap: a private venv holding a pinned uv, then `uv sync --frozen` from uv.lock into .venv.
+
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: demo test lint typecheck contracts pytest bench sync clean
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.synced: $(UV) uv.lock pyproject.toml
+	$(UV) sync --frozen --all-groups --python $(PYTHON)
+	touch $@
+
+sync: $(VENV)/.synced
+
+demo: sync
+	$(BIN)/seawall demo
+
+lint: sync
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: sync
+	$(BIN)/mypy
+
+contracts: sync
+	$(BIN)/lint-imports
+
+pytest: sync
+	$(BIN)/pytest
+
+test: lint typecheck contracts pytest
+
+bench: sync
+	$(BIN)/seawall bench all
+
+clean:
+	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,49 @@
+"""Every bound in Seawall, in one place, each named ``*_max`` (or ``*_min``).
+
+A limit exists so that no input can make a state machine grow without bound or a loop run
+forever. Validation code refers to these names; tests push past each one.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+__all__ = [
+    "account_id_length_max",
+    "amount_minor_max",
+    "asset_code_length_max",
+    "asset_decimals_max",
+    "auth_bytes_max",
+    "command_bytes_max",
+    "commit_group_entries_max",
+    "entry_bytes_max",
+    "memo_length_max",
+    "postings_per_transfer_max",
+    "snapshot_interval_entries_max",
+    "submitter_length_max",
+    "transfer_id_length_max",
+]
+
+#: Largest amount in minor units: 2**63 - 1, so every amount fits a signed 64-bit integer
+#: (SQLite INTEGER, PostgreSQL BIGINT, msgpack int64).
+amount_minor_max: Final = 2**63 - 1
+#: Most decimals an asset may declare (ETH has 18).
+asset_decimals_max: Final = 18
+#: Asset codes are short upper-case tickers.
+asset_code_length_max: Final = 12
+#: Account ids, transfer ids and submitter names are bounded strings.
+account_id_length_max: Final = 64
+transfer_id_length_max: Final = 64
+submitter_length_max: Final = 64
+memo_length_max: Final = 140
+#: Postings in one transfer (a DvP settlement needs four; fees add a few).
+postings_per_transfer_max: Final = 16
+#: The request authentication stored as received (an HMAC or Ed25519 signature and its headers).
+auth_bytes_max: Final = 1024
+#: One encoded command, and one encoded journal entry (command + outcome + header).
+command_bytes_max: Final = 16 * 1024
+entry_bytes_max: Final = 64 * 1024
+#: Entries sealed by one signature. Bounded so a crash loses at most one unacknowledged group.
+commit_group_entries_max: Final = 8192
+#: Snapshots are taken at most this many entries apart.
+snapshot_interval_entries_max: Final = 1_000_000
