@@ -1,4 +1,5 @@
-"""Seawall: a virtual-asset market whose duties are split between institutions that check each other.
+"""Seawall: a virtual-asset market whose duties are split between institutions that check each
+other.
 
 Each institution (identity, broker, venue, clearing, custody, ledger, regulator) is a pure,
 deterministic state machine; the kernel composes them and every command and outcome goes into one

@@ -1,0 +1,1 @@
+"""The ``seawall`` command line: demo, journal verification, replay and benchmarks."""

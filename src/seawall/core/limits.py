@@ -10,13 +10,18 @@ from typing import Final
 
 __all__ = [
     "account_id_length_max",
+    "accounts_max",
     "amount_minor_max",
     "asset_code_length_max",
     "asset_decimals_max",
+    "assets_max",
     "auth_bytes_max",
     "command_bytes_max",
     "commit_group_entries_max",
     "entry_bytes_max",
+    "hold_id_length_max",
+    "holds_pending_max",
+    "holds_per_post_max",
     "memo_length_max",
     "postings_per_transfer_max",
     "snapshot_interval_entries_max",
@@ -38,6 +43,13 @@ submitter_length_max: Final = 64
 memo_length_max: Final = 140
 #: Postings in one transfer (a DvP settlement needs four; fees add a few).
 postings_per_transfer_max: Final = 16
+#: Ledger capacity: assets defined, accounts opened, holds pending at once (all accounts).
+assets_max: Final = 4096
+accounts_max: Final = 10_000_000
+holds_pending_max: Final = 10_000_000
+#: Hold ids are bounded strings; one post may consume this many holds (a DvP needs two).
+hold_id_length_max: Final = 64
+holds_per_post_max: Final = 16
 #: The request authentication stored as received (an HMAC or Ed25519 signature and its headers).
 auth_bytes_max: Final = 1024
 #: One encoded command, and one encoded journal entry (command + outcome + header).

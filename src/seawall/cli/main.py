@@ -1,0 +1,125 @@
+"""``seawall``: the command line (typer + rich).
+
+Exit codes: 0 success; 1 a verification or replay found a problem (the message names the seq);
+2 bad usage.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from seawall.adapters.storage import open_store
+from seawall.cli.progress import counting_progress
+from seawall.core.errors import JournalCorrupt, JournalGap, SeawallError, StorageError
+from seawall.kernel import ReplayDivergence, replay
+
+__all__ = ["app"]
+
+app = typer.Typer(
+    name="seawall",
+    help="Seawall: a virtual-asset market with separated duties and a verifiable journal.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+journal_app = typer.Typer(help="Inspect and verify a journal.", no_args_is_help=True)
+app.add_typer(journal_app, name="journal")
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+@journal_app.command("verify")
+def journal_verify(
+    path: Path = typer.Argument(..., help="The journal file (journal.sqlite)."),
+) -> None:
+    """Check the hash chain and every seal's signature; exit 1 naming the first bad seq."""
+    from seawall.journal import verify_journal
+
+    try:
+        with (
+            open_store(_checked(path), create=False) as store,
+            counting_progress(console, "verifying") as progress,
+        ):
+            report = verify_journal(store, progress=progress)
+    except (JournalCorrupt, JournalGap) as exc:
+        err_console.print(f"[red]FAILED[/red] {exc}")
+        raise typer.Exit(1) from exc
+    except StorageError as exc:
+        err_console.print(f"[red]FAILED[/red] {exc}")
+        raise typer.Exit(1) from exc
+    console.print(
+        f"[green]OK[/green] {report.entries} entries in {report.seals} sealed groups, "
+        f"last seq {report.last_seq}\n"
+        f"head {report.head_hash.hex()}\n"
+        f"sequencer key {report.sequencer_key.hex()}"
+    )
+
+
+@app.command("replay")
+def replay_command(
+    path: Path = typer.Argument(..., help="The journal file (journal.sqlite)."),
+    from_snapshot: bool = typer.Option(
+        False, "--from-snapshot", help="Start from the latest snapshot instead of from empty."
+    ),
+) -> None:
+    """Replay the journal, re-deciding every command, and print the market's state hash."""
+    try:
+        with (
+            open_store(_checked(path), create=False) as store,
+            counting_progress(console, "replaying") as progress,
+        ):
+            result = replay(store, use_snapshot=from_snapshot, progress=progress)
+    except (JournalCorrupt, JournalGap, ReplayDivergence, StorageError) as exc:
+        err_console.print(f"[red]FAILED[/red] {exc}")
+        raise typer.Exit(1) from exc
+    console.print(
+        f"replayed {result.entries_replayed} entries"
+        + (f" after snapshot {result.from_snapshot_seq}" if result.from_snapshot_seq else "")
+        + f", last seq {result.last_seq}"
+    )
+    console.print(f"state hash {result.state_hash.hex()}")
+
+
+def _checked(path: Path) -> Path:
+    if not path.exists():
+        err_console.print(f"[red]no journal at {path}[/red]")
+        raise typer.Exit(2)
+    return path
+
+
+@app.command("demo")
+def demo_command(
+    data: Path = typer.Option(Path("data/demo"), "--data", help="Where the journal is written."),
+    fresh: bool = typer.Option(True, "--fresh/--keep", help="Start from an empty journal."),
+) -> None:
+    """Run a small deterministic market scenario end to end and show where its journal is."""
+    from seawall.cli.demo import run_demo
+
+    try:
+        run_demo(console, data, fresh)
+    except SeawallError as exc:
+        err_console.print(f"[red]demo failed[/red] {exc}")
+        raise typer.Exit(1) from exc
+
+
+@app.command("bench")
+def bench_command(
+    name: str = typer.Argument(..., help="Which benchmark: journal, or all."),
+    quick: bool = typer.Option(False, "--quick", help="A smaller run (for smoke tests)."),
+    out: Path = typer.Option(
+        Path("bench/results"), "--out", help="Where results (JSON and Markdown) are written."
+    ),
+) -> None:
+    """Run a benchmark, print our figures beside the peers', and record them under bench/."""
+    from seawall.bench.runner import BENCHMARKS, run_benchmark
+
+    names = sorted(BENCHMARKS) if name == "all" else [name]
+    for each in names:
+        if each not in BENCHMARKS:
+            err_console.print(f"unknown benchmark {each!r}; known: {', '.join(sorted(BENCHMARKS))}")
+            raise typer.Exit(2)
+    for each in names:
+        run_benchmark(each, console, out, quick)

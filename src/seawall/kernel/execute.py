@@ -1,0 +1,71 @@
+"""Stages 10, 30 and 50 of the pipeline as pure functions over the institutions' states.
+
+``decide_command`` admits and decides; ``apply_decision`` evolves. The live market and replay
+both call exactly these, which is what makes a replay reach the same state hash.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from seawall.core import limits
+from seawall.core.codec import decode, encode
+from seawall.core.errors import ConditionFailed
+from seawall.core.hashing import sha256
+from seawall.core.machine import Context, Rejection, reject
+from seawall.kernel.institution import Institution
+from seawall.kernel.pipeline import Command, owner_of
+from seawall.kernel.rejections import KernelRejection
+
+__all__ = ["Decision", "apply_decision", "decide_command", "journaled_command"]
+
+
+class Decision(NamedTuple):
+    """What stage 30 produced for one command."""
+
+    owner: Institution | None
+    events: list[Any]
+    events_bytes: bytes
+    rejection: Rejection | None
+
+
+def journaled_command(command_bytes: bytes) -> bytes:
+    """The command bytes as the journal keeps them: an oversized command is not stored whole."""
+    if len(command_bytes) > limits.command_bytes_max:
+        return b""
+    return command_bytes
+
+
+def decide_command(states: dict[str, Any], command_bytes: bytes, ctx: Context) -> Decision:
+    """Stage 10 (admit) and stage 30 (decide). Reads ``states``, never changes them."""
+    if len(command_bytes) > limits.command_bytes_max:
+        return Decision(
+            None,
+            [],
+            b"",
+            reject(
+                KernelRejection.COMMAND_TOO_LARGE,
+                f"command of {len(command_bytes)} bytes exceeds {limits.command_bytes_max} "
+                f"(sha256 {sha256(command_bytes).hex()})",
+            ),
+        )
+    try:
+        command = decode(command_bytes, Command)
+    except ConditionFailed as exc:
+        return Decision(None, [], b"", reject(KernelRejection.MALFORMED_COMMAND, str(exc)))
+    owner = owner_of(command)
+    outcome = owner.decide(states[owner.name], command, ctx)
+    if isinstance(outcome, Rejection):
+        return Decision(owner, [], b"", outcome)
+    return Decision(owner, outcome, encode(outcome), None)
+
+
+def apply_decision(states: dict[str, Any], decision: Decision) -> None:
+    """Stage 50 (evolve): apply an accepted decision's events to its owner's state."""
+    owner = decision.owner
+    if owner is None or decision.rejection is not None:
+        return
+    state = states[owner.name]
+    evolve = owner.evolve
+    for event in decision.events:
+        evolve(state, event)

@@ -1,0 +1,25 @@
+"""The whole market's state: every institution's state by name, and its one state hash."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from seawall.core.hashing import state_digest
+from seawall.kernel.registry import INSTITUTIONS
+
+__all__ = ["LOGIC_VERSION", "market_state_hash", "new_states"]
+
+#: Bumped whenever a change to any decide/evolve could change an outcome or a state hash.
+#: Golden-journal tests pin the state hashes of this version.
+LOGIC_VERSION: Final = 1
+
+
+def new_states() -> dict[str, Any]:
+    """Every institution's empty state, by name."""
+    return {institution.name: institution.new_state() for institution in INSTITUTIONS}
+
+
+def market_state_hash(states: dict[str, Any]) -> bytes:
+    """The whole market's state hash: SHA-256 over each institution's, in name order."""
+    parts = sorted([inst.name, inst.state_hash(states[inst.name])] for inst in INSTITUTIONS)
+    return state_digest("seawall/market/v1", parts)
