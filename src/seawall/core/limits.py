@@ -19,6 +19,7 @@ __all__ = [
     "command_bytes_max",
     "commit_group_entries_max",
     "entry_bytes_max",
+    "follow_on_commands_max",
     "hold_id_length_max",
     "holds_pending_max",
     "holds_per_post_max",
@@ -27,6 +28,17 @@ __all__ = [
     "snapshot_interval_entries_max",
     "submitter_length_max",
     "transfer_id_length_max",
+    "venue_client_order_id_length_max",
+    "venue_market_restricted_accounts_max",
+    "venue_markets_max",
+    "venue_orders_per_market_max",
+    "venue_price_band_bps_max",
+    "venue_price_ticks_max",
+    "venue_quantity_lots_max",
+    "venue_quote_quantity_max",
+    "venue_restricted_accounts_max",
+    "venue_stp_group_length_max",
+    "venue_symbol_length_max",
 ]
 
 #: Largest amount in minor units: 2**63 - 1, so every amount fits a signed 64-bit integer
@@ -57,5 +69,27 @@ command_bytes_max: Final = 16 * 1024
 entry_bytes_max: Final = 64 * 1024
 #: Entries sealed by one signature. Bounded so a crash loses at most one unacknowledged group.
 commit_group_entries_max: Final = 8192
+#: Follow-on commands the kernel may derive from one submitted command (a bound on every flow).
+follow_on_commands_max: Final = 1024
 #: Snapshots are taken at most this many entries apart.
 snapshot_interval_entries_max: Final = 1_000_000
+
+#: Venue: markets listed at once, and a market's symbol (``BTCUSDT``) length.
+venue_markets_max: Final = 1024
+venue_symbol_length_max: Final = 24
+#: Venue: a client order id (Binance allows 36 characters) and a self-trade-prevention group.
+venue_client_order_id_length_max: Final = 36
+venue_stp_group_length_max: Final = 36
+#: Venue: a price in ticks and a quantity in lots. A level's total stays below 2**63 because
+#: ``venue_orders_per_market_max * venue_quantity_lots_max`` is 10**18.
+venue_price_ticks_max: Final = 10**12
+venue_quantity_lots_max: Final = 10**12
+#: Venue: a market order sized in quote (in tick-lots, ``price_ticks * quantity_lots``).
+venue_quote_quantity_max: Final = 2**63 - 1
+#: Venue: resting orders in one market's book (both sides together).
+venue_orders_per_market_max: Final = 1_000_000
+#: Venue: operator and affiliate accounts barred from trading, venue-wide and per market.
+venue_restricted_accounts_max: Final = 4096
+venue_market_restricted_accounts_max: Final = 64
+#: Venue: widest price band around the last price, in basis points (10_000 = 100 %).
+venue_price_band_bps_max: Final = 10_000

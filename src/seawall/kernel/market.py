@@ -7,13 +7,14 @@ group holding it is committed: callers batch submits and call ``commit`` (or let
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from seawall.core import limits
 from seawall.core.clock import Clock
 from seawall.core.codec import encode
-from seawall.core.errors import condition
+from seawall.core.errors import condition, invariant
 from seawall.core.ids import check_id
 from seawall.core.machine import Rejection
 from seawall.core.signing import SigningKey
@@ -21,6 +22,7 @@ from seawall.journal import JournalStore, Seal, Sequencer, Snapshot
 from seawall.kernel.execute import apply_decision, decide_command, journaled_command
 from seawall.kernel.registry import INSTITUTIONS
 from seawall.kernel.replay import recover
+from seawall.kernel.routes import KERNEL_SUBMITTER, follow_ons
 from seawall.kernel.state import LOGIC_VERSION, market_state_hash
 
 __all__ = ["Market", "Outcome"]
@@ -76,9 +78,25 @@ class Market:
         return self.submit_bytes(encode(command), submitter, auth)
 
     def submit_bytes(self, command_bytes: bytes, submitter: str, auth: bytes = b"") -> Outcome:
-        """Run canonical command bytes (as received from outside) through the pipeline."""
+        """Run canonical command bytes (as received from outside) through the pipeline, then
+        every follow-on command the routes derive from its events, each as its own entry."""
         check_id(submitter, "submitter", limits.submitter_length_max)
+        condition(submitter != KERNEL_SUBMITTER, "only the kernel submits as 'kernel'")
         condition(len(auth) <= limits.auth_bytes_max, "auth exceeds auth_bytes_max")
+        outcome, pending = self._run(command_bytes, submitter, auth)
+        flow = 0
+        while pending:
+            flow += 1
+            invariant(flow <= limits.follow_on_commands_max, "a flow ends within its bound")
+            _, more = self._run(pending.popleft(), KERNEL_SUBMITTER, b"")
+            pending.extend(more)
+        if self.sequencer.group_full:
+            self.commit()
+        return outcome
+
+    def _run(
+        self, command_bytes: bytes, submitter: str, auth: bytes
+    ) -> tuple[Outcome, deque[bytes]]:
         sequencer = self.sequencer
         ctx = sequencer.open(submitter)
         decision = decide_command(self.states, command_bytes, ctx)
@@ -86,9 +104,8 @@ class Market:
             ctx, auth, journaled_command(command_bytes), decision.events_bytes, decision.rejection
         )
         apply_decision(self.states, decision)
-        if sequencer.group_full:
-            self.commit()
-        return Outcome(ctx.seq, ctx.timestamp_ns, decision.events, decision.rejection)
+        outcome = Outcome(ctx.seq, ctx.timestamp_ns, decision.events, decision.rejection)
+        return outcome, deque(follow_ons(decision.events, ctx))
 
     def commit(self) -> Seal | None:
         """Stage 60: seal and write the pending group; every command in it is now acknowledged."""

@@ -8,6 +8,7 @@ the same loop started from the latest snapshot instead of from empty.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +22,7 @@ from seawall.journal.verify import decode_entry
 from seawall.kernel.execute import Decision, apply_decision, decide_command
 from seawall.kernel.registry import INSTITUTIONS
 from seawall.kernel.rejections import KernelRejection
+from seawall.kernel.routes import KERNEL_SUBMITTER, follow_ons
 from seawall.kernel.state import LOGIC_VERSION, market_state_hash, new_states
 
 __all__ = ["ReplayDivergence", "ReplayResult", "recover", "replay", "replay_into"]
@@ -61,6 +63,7 @@ def replay_into(
     count = 0
     if last_sealed < after_seq:
         raise JournalGap(last_sealed + 1, f"the journal ends before the snapshot at {after_seq}")
+    derived: deque[bytes] = deque()
     for seq, body in store.read(expected, last_sealed):
         if seq != expected:
             raise JournalGap(expected, f"found seq {seq} where {expected} was expected")
@@ -75,6 +78,11 @@ def replay_into(
                 f"entry written by logic version {entry.logic_version}; this build replays "
                 f"version {LOGIC_VERSION} and has no upcaster for it",
             )
+        if entry.submitter == KERNEL_SUBMITTER:
+            if not derived or derived.popleft() != entry.command:
+                raise ReplayDivergence(seq, "a 'kernel' entry that no route derived")
+        elif derived:
+            raise ReplayDivergence(seq, "a flow's follow-on commands are missing before this")
         ctx = Context(seq=seq, timestamp_ns=entry.timestamp_ns, submitter=entry.submitter)
         rejection = entry.rejection
         if (
@@ -92,11 +100,14 @@ def replay_into(
         if decision.events_bytes != entry.events:
             raise ReplayDivergence(seq, "replay decided different events than the journal holds")
         apply_decision(states, decision)
+        derived.extend(follow_ons(decision.events, ctx))
         head_hash = entry_hash(body)
         expected += 1
         count += 1
         if progress is not None and count % progress_every == 0:
             progress(count)
+    if derived:
+        raise ReplayDivergence(expected, "the journal ends inside a flow: follow-ons missing")
     if expected - 1 != last_sealed:
         raise JournalGap(expected, f"the journal is sealed to {last_sealed} but ends here")
     if seal is not None and seal.head_hash != head_hash:

@@ -1,0 +1,85 @@
+"""Routes: an event becomes another command, journaled as its own entry by ``kernel``, in the
+same commit group; replay re-derives follow-ons and refuses a forged or missing one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from seawall.adapters.storage import MemoryJournalStore
+from seawall.core.clock import StepClock
+from seawall.core.errors import ConditionFailed
+from seawall.core.ids import AccountId, AssetCode
+from seawall.core.machine import Context
+from seawall.core.signing import SigningKey
+from seawall.journal import Entry
+from seawall.kernel import Market, ReplayDivergence, replay
+from seawall.kernel.routes import ROUTES
+from seawall.ledger.commands import DefineAsset, OpenAccount
+from seawall.ledger.events import AssetDefined
+from seawall.ledger.state import AccountKind
+
+KEY = SigningKey.from_label("routes")
+
+
+def _fees_account(event: Any, ctx: Context) -> list[Any]:
+    return [OpenAccount(AccountId(f"fees-{event.code.lower()}"), AccountKind.HOUSE, event.code)]
+
+
+@pytest.fixture
+def route() -> Iterator[None]:
+    ROUTES[AssetDefined] = _fees_account
+    yield
+    del ROUTES[AssetDefined]
+
+
+def test_an_event_becomes_a_kernel_entry_right_after_its_cause(route: None) -> None:
+    store = MemoryJournalStore()
+    market = Market(store, KEY, StepClock())
+    outcome = market.submit(DefineAsset(AssetCode("USD"), 2), "operator")
+    market.submit(DefineAsset(AssetCode("USD"), 2), "operator")  # rejected: no follow-on
+    market.commit()
+    assert outcome.accepted and outcome.seq == 1
+    entries = [Entry.decode(body) for _, body in store.read()]
+    assert [(e.seq, e.submitter) for e in entries] == [
+        (1, "operator"),
+        (2, "kernel"),
+        (3, "operator"),
+    ]
+    assert entries[1].rejection is None
+    assert [s.last_seq for s in store.seals()] == [3]
+    assert replay(store).state_hash == market.state_hash()
+
+
+def test_nobody_else_may_submit_as_the_kernel(route: None) -> None:
+    market = Market(MemoryJournalStore(), KEY, StepClock())
+    with pytest.raises(ConditionFailed):
+        market.submit(DefineAsset(AssetCode("USD"), 2), "kernel")
+
+
+def test_replay_refuses_a_kernel_entry_no_route_derived(route: None) -> None:
+    store = MemoryJournalStore()
+    market = Market(store, KEY, StepClock())
+    market.submit(DefineAsset(AssetCode("USD"), 2), "operator")
+    market.commit()
+    del ROUTES[AssetDefined]
+    with pytest.raises(ReplayDivergence) as caught:
+        replay(store)
+    assert caught.value.seq == 2
+    ROUTES[AssetDefined] = _fees_account
+
+
+def test_replay_refuses_a_journal_missing_a_follow_on(route: None) -> None:
+    store = MemoryJournalStore()
+    market = Market(store, KEY, StepClock())
+    market.submit(DefineAsset(AssetCode("USD"), 2), "operator")
+    market.commit()
+    ROUTES[AssetDefined] = lambda event, ctx: [
+        *_fees_account(event, ctx),
+        *_fees_account(event, ctx),
+    ]
+    with pytest.raises(ReplayDivergence, match="follow-ons missing"):
+        replay(store)
+    ROUTES[AssetDefined] = _fees_account
