@@ -17,38 +17,14 @@ from rich.table import Table
 
 from seawall.adapters.storage import open_store
 from seawall.core.clock import StepClock
-from seawall.core.ids import AccountId, AssetCode, TransferId
 from seawall.core.signing import SigningKey
-from seawall.core.units import Asset, format_amount, parse_amount
+from seawall.core.units import format_amount
 from seawall.journal import verify_journal
 from seawall.kernel import Market, Outcome, replay
 from seawall.ledger import machine as ledger
-from seawall.ledger.commands import (
-    CreateHold,
-    DefineAsset,
-    HoldId,
-    OpenAccount,
-    PostHold,
-    Posting,
-    Transfer,
-)
-from seawall.ledger.state import AccountKind
+from seawall.sim.scenarios import ACCOUNTS, ASSETS, dvp_scenario
 
 __all__ = ["run_demo"]
-
-USD = Asset(code=AssetCode("USD"), decimals=2)
-BTC = Asset(code=AssetCode("BTC"), decimals=8)
-ASSETS = {"USD": USD, "BTC": BTC}
-
-BANK = AccountId("custody:usd-bank")
-COLD = AccountId("custody:btc-cold")
-ALICE = AccountId("client:alice")
-BOB = AccountId("client:bob")
-FEES = AccountId("house:fees")
-
-
-def _leg(account: AccountId, asset: Asset, text: str) -> Posting:
-    return Posting(account_id=account, asset=asset.code, amount_minor=parse_amount(asset, text))
 
 
 def _describe(outcome: Outcome) -> str:
@@ -56,67 +32,6 @@ def _describe(outcome: Outcome) -> str:
         rejection = outcome.rejection
         return f"[yellow]rejected {rejection.code} {rejection.name}[/yellow]: {rejection.message}"
     return "[green]ok[/green] " + ", ".join(type(event).__name__ for event in outcome.events)
-
-
-def _steps() -> list[tuple[str, object]]:
-    usd, btc = USD.code, BTC.code
-    return [
-        ("define USD (2 decimals)", DefineAsset(code=usd, decimals=2)),
-        ("define BTC (8 decimals)", DefineAsset(code=btc, decimals=8)),
-        ("custody opens its USD bank account", OpenAccount(BANK, AccountKind.ASSET, usd)),
-        ("custody opens its BTC cold wallet", OpenAccount(COLD, AccountKind.ASSET, btc)),
-        ("alice's segregated client account", OpenAccount(ALICE, AccountKind.CLIENT)),
-        ("bob's segregated client account", OpenAccount(BOB, AccountKind.CLIENT)),
-        ("the house's fee account", OpenAccount(FEES, AccountKind.HOUSE)),
-        (
-            "alice deposits 100,000.00 USD (confirmed at the bank)",
-            Transfer(
-                TransferId("dep-1"),
-                (_leg(BANK, USD, "-100000.00"), _leg(ALICE, USD, "100000.00")),
-                "deposit",
-            ),
-        ),
-        (
-            "bob deposits 2 BTC (confirmed on chain)",
-            Transfer(TransferId("dep-2"), (_leg(COLD, BTC, "-2"), _leg(BOB, BTC, "2")), "deposit"),
-        ),
-        (
-            "hold alice's 60,000.00 USD for her buy order",
-            CreateHold(HoldId("h-alice"), ALICE, usd, parse_amount(USD, "60000.00")),
-        ),
-        ("hold bob's 1 BTC for his sell order", CreateHold(HoldId("h-bob"), BOB, btc, 10**8)),
-        (
-            "settle the trade DvP: 1 BTC for 60,000.00 USD, 60.00 USD fee",
-            PostHold(
-                (HoldId("h-alice"), HoldId("h-bob")),
-                TransferId("settle-1"),
-                (
-                    _leg(ALICE, USD, "-60000.00"),
-                    _leg(BOB, USD, "59940.00"),
-                    _leg(FEES, USD, "60.00"),
-                    _leg(BOB, BTC, "-1"),
-                    _leg(ALICE, BTC, "1"),
-                ),
-                "trade 1",
-            ),
-        ),
-        (
-            "alice tries to withdraw 50,000.00 USD (she has 40,000.00)",
-            Transfer(
-                TransferId("wd-1"), (_leg(ALICE, USD, "-50000.00"), _leg(BANK, USD, "50000.00"))
-            ),
-        ),
-        (
-            "an unbalanced transfer (money from nowhere)",
-            Transfer(TransferId("bad-1"), (_leg(ALICE, USD, "1000.00"),)),
-        ),
-        (
-            "bob withdraws 59,940.00 USD back to his bank",
-            Transfer(
-                TransferId("wd-2"), (_leg(BOB, USD, "-59940.00"), _leg(BANK, USD, "59940.00"))
-            ),
-        ),
-    ]
 
 
 def run_demo(console: Console, data: Path, fresh: bool) -> None:
@@ -128,7 +43,7 @@ def run_demo(console: Console, data: Path, fresh: bool) -> None:
     console.rule("[bold]Seawall demo: one journal, every command and its outcome")
     with open_store(path) as store:
         market = Market(store, key, StepClock())
-        for number, (label, command) in enumerate(_steps(), start=1):
+        for number, (label, command) in enumerate(dvp_scenario(), start=1):
             outcome = market.submit(command, "demo")
             console.print(f"{number:>2}. seq {outcome.seq:>3}  {label}: {_describe(outcome)}")
         garbage = market.submit_bytes(b"\x81\xa1k\xadledger.teleport", "demo")
@@ -169,7 +84,7 @@ def _print_balances(console: Console, market: Market) -> None:
     table.add_column("account")
     for asset in ASSETS:
         table.add_column(asset, justify="right")
-    for account in (BANK, COLD, ALICE, BOB, FEES):
+    for account in ACCOUNTS:
         table.add_row(
             account,
             *(format_amount(a, ledger.balance(state, account, a.code)) for a in ASSETS.values()),

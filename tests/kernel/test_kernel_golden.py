@@ -1,0 +1,33 @@
+"""Golden journal: the fixed scenario's state hash and chain head are pinned per logic version.
+
+If this fails, a change altered an outcome, an encoding or a state hash. That is allowed only
+together with a ``LOGIC_VERSION`` bump (and an upcaster for older journals): add the new
+version's hashes here, never edit an old version's.
+"""
+
+from __future__ import annotations
+
+from seawall.adapters.storage import MemoryJournalStore
+from seawall.core.clock import StepClock
+from seawall.core.signing import SigningKey
+from seawall.kernel import LOGIC_VERSION, Market, replay
+from seawall.sim.scenarios import dvp_scenario
+
+GOLDEN = {
+    1: (
+        "ecbb14659a65c96520c4bfaee534610d0878c8bd4e7340819730da85232a7f42",
+        "785aed9523b016d531107a341a6cf56f28a1bcd83cf5ec6b22b78a805667bd37",
+    ),
+}
+
+
+def test_the_golden_scenario_reaches_the_pinned_hashes() -> None:
+    store = MemoryJournalStore()
+    market = Market(store, SigningKey.from_label("seawall-demo-sequencer"), StepClock())
+    for _, command in dvp_scenario():
+        market.submit(command, "demo")
+    market.commit()
+    state_hash, head_hash = GOLDEN[LOGIC_VERSION]
+    assert market.state_hash().hex() == state_hash
+    assert market.sequencer.head_hash.hex() == head_hash
+    assert replay(store).state_hash.hex() == state_hash
