@@ -26,8 +26,8 @@ demo: sync
 	$(BIN)/seawall demo
 
 lint: sync
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
 
 typecheck: sync
 	$(BIN)/mypy
