@@ -26,7 +26,11 @@ __all__ = ["BENCHMARKS", "run_benchmark"]
 #: name -> "module:function"
 BENCHMARKS: Final = {
     "journal": "seawall.bench.journal:run",
+    "log": "seawall.bench.log:run",
 }
+
+
+_TEXT_COLUMNS: Final = {"subject", "metric", "workload", "engine"}
 
 
 def _load(spec: str) -> Callable[..., dict[str, Any]]:
@@ -51,7 +55,7 @@ def _render(console: Console, name: str, result: dict[str, Any]) -> None:
         columns = list(dict.fromkeys(key for row in rows for key in row))
         table = Table(title=f"seawall bench {name}")
         for column in columns:
-            table.add_column(column, justify="right" if column != "subject" else "left")
+            table.add_column(column, justify="left" if column in _TEXT_COLUMNS else "right")
         for row in rows:
             table.add_row(*(_cell(row.get(column, "")) for column in columns))
         console.print(table)

@@ -18,16 +18,25 @@ __all__ = [
     "auth_bytes_max",
     "command_bytes_max",
     "commit_group_entries_max",
+    "consistency_proof_hashes_max",
+    "cosignature_timestamp_s_max",
     "entry_bytes_max",
     "follow_on_commands_max",
     "hold_id_length_max",
     "holds_pending_max",
     "holds_per_post_max",
+    "inclusion_proof_hashes_max",
     "memo_length_max",
+    "note_bytes_max",
+    "note_signatures_max",
     "postings_per_transfer_max",
     "snapshot_interval_entries_max",
     "submitter_length_max",
+    "tile_level_max",
+    "tile_reader_cached_tiles_max",
+    "tlog_entry_bytes_max",
     "transfer_id_length_max",
+    "tree_size_max",
     "venue_client_order_id_length_max",
     "venue_market_restricted_accounts_max",
     "venue_markets_max",
@@ -93,3 +102,23 @@ venue_restricted_accounts_max: Final = 4096
 venue_market_restricted_accounts_max: Final = 64
 #: Venue: widest price band around the last price, in basis points (10_000 = 100 %).
 venue_price_band_bps_max: Final = 10_000
+
+# The transparency log (RFC 6962, C2SP signed-note, tlog-tiles, tlog-cosignature).
+#: Tree sizes and leaf indexes are uint64 in every format we speak (checkpoints, tiles, proofs).
+tree_size_max: Final = 2**64 - 1
+#: A tree of at most 2**64 - 1 leaves is at most 64 levels deep: an inclusion proof has at most
+#: one hash per level; a consistency proof may add one subtree hash to that.
+inclusion_proof_hashes_max: Final = 64
+consistency_proof_hashes_max: Final = 65
+#: A signed note, whole. The spec asks verifiers to accept at least 16 signatures of up to ~5 kB.
+note_bytes_max: Final = 256 * 1024
+#: Signature lines in one note (golang.org/x/mod/sumdb/note stops at 100 too).
+note_signatures_max: Final = 100
+#: c2sp.org/tlog-cosignature: "It MUST NOT exceed 2^63 - 1".
+cosignature_timestamp_s_max: Final = 2**63 - 1
+#: c2sp.org/tlog-tiles: each entry in a bundle is prefixed by a big-endian uint16 length.
+tlog_entry_bytes_max: Final = 2**16 - 1
+#: c2sp.org/tlog-tiles: "<L> ... MUST be a decimal ASCII integer between 0 and 63".
+tile_level_max: Final = 63
+#: Tiles a ``TileReader`` keeps in memory (8 KiB each).
+tile_reader_cached_tiles_max: Final = 1024
