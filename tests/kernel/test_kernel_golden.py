@@ -18,6 +18,11 @@ GOLDEN = {
         "ecbb14659a65c96520c4bfaee534610d0878c8bd4e7340819730da85232a7f42",
         "785aed9523b016d531107a341a6cf56f28a1bcd83cf5ec6b22b78a805667bd37",
     ),
+    # 2: PostHold gained keep_remainder, so command bytes (and the chain) changed; state did not.
+    2: (
+        "ecbb14659a65c96520c4bfaee534610d0878c8bd4e7340819730da85232a7f42",
+        "4ab80d6b9a2b4bc7f82a629fff0e85b0f937f82c22b5bf75cfdd9f6e495c02d4",
+    ),
 }
 
 

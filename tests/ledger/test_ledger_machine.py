@@ -283,3 +283,59 @@ def test_the_package_imports_only_core() -> None:
             for name in names:
                 if name.startswith("seawall"):
                     assert name.startswith(("seawall.core", "seawall.ledger")), (path.name, name)
+
+
+def test_keep_remainder_posts_a_partial_fill_and_keeps_the_rest_held() -> None:
+    from seawall.core.machine import Context
+    from seawall.ledger import machine
+    from seawall.ledger.commands import (
+        CreateHold,
+        DefineAsset,
+        HoldId,
+        OpenAccount,
+        PostHold,
+        Posting,
+        Transfer,
+    )
+    from seawall.ledger.events import HoldPosted, HoldReduced
+    from seawall.ledger.state import AccountKind, LedgerState
+
+    state = LedgerState()
+    ctx = Context(seq=1, timestamp_ns=1, submitter="t")
+
+    def run(command: object) -> list[object]:
+        outcome = machine.decide(state, command, ctx)
+        assert isinstance(outcome, list), outcome
+        for event in outcome:
+            machine.evolve(state, event)
+        return outcome
+
+    run(DefineAsset("USD", 2))
+    run(DefineAsset("BTC", 8))
+    run(OpenAccount("bank", AccountKind.ASSET))
+    for name in ("buyer", "seller"):
+        run(OpenAccount(name, AccountKind.CLIENT))
+    run(Transfer("f1", (Posting("bank", "USD", -10_000), Posting("buyer", "USD", 10_000))))
+    run(Transfer("f2", (Posting("bank", "BTC", -100), Posting("seller", "BTC", 100))))
+    run(CreateHold(HoldId("hb"), "buyer", "USD", 10_000))
+    run(CreateHold(HoldId("hs"), "seller", "BTC", 100))
+    fill = (
+        Posting("buyer", "USD", -4_000),
+        Posting("seller", "USD", 4_000),
+        Posting("seller", "BTC", -40),
+        Posting("buyer", "BTC", 40),
+    )
+    events = run(PostHold((HoldId("hb"), HoldId("hs")), "fill-1", fill, "", True))
+    assert events[:2] == [HoldReduced("hb", "fill-1", 6_000), HoldReduced("hs", "fill-1", 60)]
+    assert machine.held(state, "buyer", "USD") == 6_000
+    assert machine.available(state, "seller", "BTC") == 0
+    last = (
+        Posting("buyer", "USD", -6_000),
+        Posting("seller", "USD", 6_000),
+        Posting("seller", "BTC", -60),
+        Posting("buyer", "BTC", 60),
+    )
+    events = run(PostHold((HoldId("hb"), HoldId("hs")), "fill-2", last, "", True))
+    assert events[:2] == [HoldPosted("hb", "fill-2"), HoldPosted("hs", "fill-2")]
+    assert machine.held(state, "buyer", "USD") == 0
+    machine.check_invariants(state)

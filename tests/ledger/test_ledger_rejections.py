@@ -248,7 +248,8 @@ def test_rejection(impl: Any, world: Any, command: LedgerCommand, code: LedgerRe
 
 
 def test_every_code_is_provoked() -> None:
-    provoked = {code for _, _, code in CASES} | {R.LEDGER_FULL}  # LEDGER_FULL: tests below
+    # LEDGER_FULL and HOLDS_SHARE_ACCOUNT: tests below
+    provoked = {code for _, _, code in CASES} | {R.LEDGER_FULL, R.HOLDS_SHARE_ACCOUNT}
     assert provoked == set(LedgerRejection)
 
 
@@ -282,3 +283,17 @@ def test_accounts_max(impl: Any, world: Any, monkeypatch: pytest.MonkeyPatch) ->
 def test_holds_pending_max(impl: Any, world: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(limits, "holds_pending_max", 1)
     assert_rejected(impl, world, hold(), R.LEDGER_FULL)
+
+
+def test_keep_remainder_refuses_two_holds_on_one_account_and_asset(impl: Any, world: Any) -> None:
+    outcome = impl.decide(world, hold(hold_id="h-second", amount=10), impl.ctx)
+    assert not isinstance(outcome, Rejection)
+    for event in outcome:
+        impl.evolve(world, event)
+    command = PostHold(
+        hold_ids=("h-pending", "h-second"),
+        transfer_id="t-shared",
+        postings=(p("alice", "USD", -5), p("bob", "USD", 5)),
+        keep_remainder=True,
+    )
+    assert_rejected(impl, world, command, R.HOLDS_SHARE_ACCOUNT)

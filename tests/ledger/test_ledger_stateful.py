@@ -175,7 +175,8 @@ class LedgerTwins(RuleBasedStateMachine):
         )
         if not pending or data.draw(st.integers(0, 5)) == 0:
             ids = tuple(data.draw(st.lists(hold_ids, max_size=limits.holds_per_post_max + 1)))
-            self.run(PostHold(ids, transfer_id, data.draw(leg_postings()), memo))
+            keep = data.draw(st.booleans())
+            self.run(PostHold(ids, transfer_id, data.draw(leg_postings()), memo, keep))
             return
         chosen = data.draw(st.lists(st.sampled_from(pending), min_size=1, max_size=3, unique=True))
         postings: list[Posting] = []
@@ -197,7 +198,8 @@ class LedgerTwins(RuleBasedStateMachine):
                 )
                 postings.append(Posting(hold.account_id, hold.asset, -sign * taken))
                 postings.append(Posting(counterparty, hold.asset, sign * taken))
-        self.run(PostHold(tuple(chosen), transfer_id, tuple(postings), memo))
+        keep = data.draw(st.booleans())
+        self.run(PostHold(tuple(chosen), transfer_id, tuple(postings), memo, keep))
 
     @rule(data=st.data())
     def void_hold(self, data: st.DataObject) -> None:

@@ -10,8 +10,9 @@ from seawall.kernel.registry import INSTITUTIONS
 __all__ = ["LOGIC_VERSION", "market_state_hash", "new_states"]
 
 #: Bumped whenever a change to any decide/evolve could change an outcome or a state hash.
-#: Golden-journal tests pin the state hashes of this version.
-LOGIC_VERSION: Final = 1
+#: Golden-journal tests pin the state hashes of this version. History: 1 = first journal format;
+#: 2 = ledger ``PostHold.keep_remainder`` (partial settlement against an order's hold).
+LOGIC_VERSION: Final = 2
 
 
 def new_states() -> dict[str, Any]:

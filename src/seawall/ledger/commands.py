@@ -100,12 +100,17 @@ class PostHold(msgspec.Struct, frozen=True, tag="ledger.post_hold", tag_field="k
 
     For each ``(account, asset)`` the holds reserved, the postings may take from it (on its
     normal side) at most the sum of those holds; whatever is not taken is released.
+
+    With ``keep_remainder`` (a partial fill settled against an order's hold), each hold must be
+    the only one on its ``(account, asset)``; what the postings do not take stays held, and a
+    hold left at zero is posted.
     """
 
     hold_ids: tuple[HoldId, ...]
     transfer_id: TransferId
     postings: tuple[Posting, ...]
     memo: str = ""
+    keep_remainder: bool = False
 
 
 class VoidHold(msgspec.Struct, frozen=True, tag="ledger.void_hold", tag_field="k"):

@@ -23,6 +23,7 @@ __all__ = [
     "AssetDefined",
     "HoldCreated",
     "HoldPosted",
+    "HoldReduced",
     "HoldVoided",
     "LedgerEvent",
     "TransferPosted",
@@ -71,6 +72,14 @@ class HoldPosted(msgspec.Struct, frozen=True, tag="ledger.hold_posted", tag_fiel
     transfer_id: TransferId
 
 
+class HoldReduced(msgspec.Struct, frozen=True, tag="ledger.hold_reduced", tag_field="k"):
+    """``transfer_id`` took part of the hold; ``amount_minor`` stays held (more than zero)."""
+
+    hold_id: HoldId
+    transfer_id: TransferId
+    amount_minor: int
+
+
 class HoldVoided(msgspec.Struct, frozen=True, tag="ledger.hold_voided", tag_field="k"):
     hold_id: HoldId
 
@@ -84,6 +93,7 @@ LedgerEvent = (
     | TransferPosted
     | HoldCreated
     | HoldPosted
+    | HoldReduced
     | HoldVoided
 )
 
@@ -95,5 +105,6 @@ EVENTS: tuple[type[LedgerEvent], ...] = (
     TransferPosted,
     HoldCreated,
     HoldPosted,
+    HoldReduced,
     HoldVoided,
 )

@@ -61,6 +61,7 @@ from seawall.ledger.events import (
     AssetDefined,
     HoldCreated,
     HoldPosted,
+    HoldReduced,
     HoldVoided,
     LedgerEvent,
     TransferPosted,
@@ -347,12 +348,42 @@ def _decide_post_hold(state: LedgerState, command: PostHold) -> list[LedgerEvent
     rejection = _bad_memo(command.memo) or _check_postings(state, command.postings, released)
     if rejection is not None:
         return rejection
-    events: list[LedgerEvent] = [
-        HoldPosted(hold_id=hold_id, transfer_id=transfer_id) for hold_id in hold_ids
-    ]
+    if command.keep_remainder:
+        if len(released) != len(hold_ids):
+            return reject(
+                R.HOLDS_SHARE_ACCOUNT,
+                "keep_remainder needs each hold on its own account and asset",
+            )
+        events = _partial_posts(state, command)
+    else:
+        events = [HoldPosted(hold_id=hold_id, transfer_id=transfer_id) for hold_id in hold_ids]
     events.append(
         TransferPosted(transfer_id=transfer_id, postings=command.postings, memo=command.memo)
     )
+    return events
+
+
+def _partial_posts(state: LedgerState, command: PostHold) -> list[LedgerEvent]:
+    """Per hold: what the postings take from its account and asset, on the normal side, and the
+    event that leaves the rest held (``HoldReduced``) or closes it (``HoldPosted``); a hold the
+    postings do not touch gets no event."""
+    events: list[LedgerEvent] = []
+    for hold_id in command.hold_ids:
+        hold = state.holds[hold_id]
+        sign = NORMAL_SIGN[state.accounts[hold.account_id].kind]
+        net_minor = sum(
+            p.amount_minor
+            for p in command.postings
+            if p.account_id == hold.account_id and p.asset == hold.asset
+        )
+        taken_minor = max(0, -net_minor * sign)
+        remaining_minor = hold.amount_minor - taken_minor
+        if remaining_minor == hold.amount_minor:
+            continue  # untouched: it stays held as it was
+        if remaining_minor > 0:
+            events.append(HoldReduced(hold_id, command.transfer_id, remaining_minor))
+        else:
+            events.append(HoldPosted(hold_id=hold_id, transfer_id=command.transfer_id))
     return events
 
 
@@ -439,6 +470,12 @@ def evolve(state: LedgerState, event: LedgerEvent) -> None:
     elif isinstance(event, HoldPosted):
         hold = _release(state, event.hold_id, HoldStatus.POSTED)
         hold.transfer_id = event.transfer_id
+    elif isinstance(event, HoldReduced):
+        hold = state.holds[event.hold_id]
+        invariant(hold.status is HoldStatus.PENDING, "HoldReduced for a pending hold")
+        invariant(0 < event.amount_minor < hold.amount_minor, "HoldReduced reduces the hold")
+        state.accounts[hold.account_id].held[hold.asset] -= hold.amount_minor - event.amount_minor
+        hold.amount_minor = event.amount_minor
     elif isinstance(event, HoldVoided):
         _release(state, event.hold_id, HoldStatus.VOIDED)
     elif isinstance(event, AccountOpened):

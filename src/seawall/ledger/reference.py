@@ -23,6 +23,7 @@ from seawall.ledger.commands import (
     CreateHold,
     DefineAsset,
     FreezeAccount,
+    HoldId,
     LedgerCommand,
     OpenAccount,
     PostHold,
@@ -38,6 +39,7 @@ from seawall.ledger.events import (
     AssetDefined,
     HoldCreated,
     HoldPosted,
+    HoldReduced,
     HoldVoided,
     LedgerEvent,
     TransferPosted,
@@ -280,9 +282,27 @@ def decide(
         rejection = _check_postings(state, command.postings, holds)
         if rejection is not None:
             return rejection
-        events: list[LedgerEvent] = [
-            HoldPosted(hold_id=h, transfer_id=command.transfer_id) for h in command.hold_ids
-        ]
+        pairs = [(h.account_id, h.asset) for h in holds]
+        if command.keep_remainder and len(set(pairs)) != len(pairs):
+            return reject(R.HOLDS_SHARE_ACCOUNT, "shared")
+        events: list[LedgerEvent] = []
+        for hold in holds:
+            account = _account(state, hold.account_id)
+            assert account is not None
+            taken = -NORMAL_SIGN[account.kind] * sum(
+                p.amount_minor
+                for p in command.postings
+                if (p.account_id, p.asset) == (hold.account_id, hold.asset)
+            )
+            left = hold.amount_minor - max(taken, 0)
+            if command.keep_remainder and left == hold.amount_minor:
+                continue
+            if command.keep_remainder and left > 0:
+                events.append(HoldReduced(HoldId(hold.hold_id), command.transfer_id, left))
+            else:
+                events.append(
+                    HoldPosted(hold_id=HoldId(hold.hold_id), transfer_id=command.transfer_id)
+                )
         return [
             *events,
             TransferPosted(
@@ -388,6 +408,10 @@ def evolve(state: ReferenceState, event: LedgerEvent) -> None:
         state.holds.append(
             _Hold(event.hold_id, event.account_id, event.asset, event.amount_minor, event.memo)
         )
+    elif isinstance(event, HoldReduced):
+        hold = _hold(state, event.hold_id)
+        assert hold is not None and hold.status is HoldStatus.PENDING
+        hold.amount_minor = event.amount_minor
     elif isinstance(event, HoldPosted | HoldVoided):
         hold = _hold(state, event.hold_id)
         assert hold is not None

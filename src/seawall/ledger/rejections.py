@@ -37,6 +37,8 @@ refused for the same reason.
  6023   BALANCE_OVERFLOW           a balance or held total would exceed ``amount_minor_max``
  6024   ACCOUNT_NOT_FROZEN         ``UnfreezeAccount`` for an account that is not frozen
  6025   LEDGER_FULL                ``assets_max``, ``accounts_max`` or ``holds_pending_max`` reached
+ 6026   HOLDS_SHARE_ACCOUNT        ``PostHold`` with ``keep_remainder`` names two holds on one
+                                   account and asset (what each gives up would be ambiguous)
 ======  =========================  ==============================================================
 """
 
@@ -76,3 +78,4 @@ class LedgerRejection(IntEnum):
     BALANCE_OVERFLOW = 6023
     ACCOUNT_NOT_FROZEN = 6024
     LEDGER_FULL = 6025
+    HOLDS_SHARE_ACCOUNT = 6026
