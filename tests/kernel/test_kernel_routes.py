@@ -24,7 +24,7 @@ from seawall.ledger.state import AccountKind
 KEY = SigningKey.from_label("routes")
 
 
-def _fees_account(event: Any, ctx: Context) -> list[Any]:
+def _fees_account(event: Any, ctx: Context, states: Any) -> list[Any]:
     return [OpenAccount(AccountId(f"fees-{event.code.lower()}"), AccountKind.HOUSE, event.code)]
 
 
@@ -76,10 +76,35 @@ def test_replay_refuses_a_journal_missing_a_follow_on(route: None) -> None:
     market = Market(store, KEY, StepClock())
     market.submit(DefineAsset(AssetCode("USD"), 2), "operator")
     market.commit()
-    ROUTES[AssetDefined] = lambda event, ctx: [
-        *_fees_account(event, ctx),
-        *_fees_account(event, ctx),
+    ROUTES[AssetDefined] = lambda event, ctx, states: [
+        *_fees_account(event, ctx, states),
+        *_fees_account(event, ctx, states),
     ]
     with pytest.raises(ReplayDivergence, match="follow-ons missing"):
         replay(store)
     ROUTES[AssetDefined] = _fees_account
+
+
+def test_a_rejected_follow_on_takes_its_rejection_route(route: None) -> None:
+    from seawall.core.machine import Rejection
+    from seawall.kernel.routes import REJECTION_ROUTES
+    from seawall.ledger.commands import FreezeAccount
+
+    def tell(command: Any, rejection: Rejection, ctx: Context, states: Any) -> list[Any]:
+        return [FreezeAccount(AccountId(f"fees-{command.asset.lower()}"))]
+
+    store = MemoryJournalStore()
+    market = Market(store, KEY, StepClock())
+    market.submit(OpenAccount(AccountId("fees-usd"), AccountKind.HOUSE), "operator")
+    REJECTION_ROUTES[OpenAccount] = tell
+    try:
+        market.submit(DefineAsset(AssetCode("USD"), 2), "operator")
+        market.commit()
+        entries = [Entry.decode(body) for _, body in store.read()]
+        # 2 defines USD; 3 (kernel) fails to open fees-usd again; 4 (kernel) freezes it.
+        assert [e.submitter for e in entries] == ["operator", "operator", "kernel", "kernel"]
+        assert entries[2].rejection is not None and entries[2].rejection.name == "ACCOUNT_EXISTS"
+        assert entries[3].rejection is None
+        assert replay(store).state_hash == market.state_hash()
+    finally:
+        del REJECTION_ROUTES[OpenAccount]

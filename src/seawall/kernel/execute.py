@@ -24,6 +24,7 @@ class Decision(NamedTuple):
     """What stage 30 produced for one command."""
 
     owner: Institution | None
+    command: Any
     events: list[Any]
     events_bytes: bytes
     rejection: Rejection | None
@@ -41,6 +42,7 @@ def decide_command(states: dict[str, Any], command_bytes: bytes, ctx: Context) -
     if len(command_bytes) > limits.command_bytes_max:
         return Decision(
             None,
+            None,
             [],
             b"",
             reject(
@@ -52,12 +54,12 @@ def decide_command(states: dict[str, Any], command_bytes: bytes, ctx: Context) -
     try:
         command = decode(command_bytes, Command)
     except ConditionFailed as exc:
-        return Decision(None, [], b"", reject(KernelRejection.MALFORMED_COMMAND, str(exc)))
+        return Decision(None, None, [], b"", reject(KernelRejection.MALFORMED_COMMAND, str(exc)))
     owner = owner_of(command)
     outcome = owner.decide(states[owner.name], command, ctx)
     if isinstance(outcome, Rejection):
-        return Decision(owner, [], b"", outcome)
-    return Decision(owner, outcome, encode(outcome), None)
+        return Decision(owner, command, [], b"", outcome)
+    return Decision(owner, command, outcome, encode(outcome), None)
 
 
 def apply_decision(states: dict[str, Any], decision: Decision) -> None:

@@ -105,7 +105,7 @@ class Market:
         )
         apply_decision(self.states, decision)
         outcome = Outcome(ctx.seq, ctx.timestamp_ns, decision.events, decision.rejection)
-        return outcome, deque(follow_ons(decision.events, ctx))
+        return outcome, deque(follow_ons(decision, ctx, self.states))
 
     def commit(self) -> Seal | None:
         """Stage 60: seal and write the pending group; every command in it is now acknowledged."""

@@ -90,7 +90,7 @@ def replay_into(
             and rejection is not None
             and rejection.code == KernelRejection.COMMAND_TOO_LARGE
         ):
-            decision = Decision(None, [], b"", rejection)
+            decision = Decision(None, None, [], b"", rejection)
         else:
             decision = decide_command(states, entry.command, ctx)
         if decision.rejection != rejection:
@@ -100,7 +100,7 @@ def replay_into(
         if decision.events_bytes != entry.events:
             raise ReplayDivergence(seq, "replay decided different events than the journal holds")
         apply_decision(states, decision)
-        derived.extend(follow_ons(decision.events, ctx))
+        derived.extend(follow_ons(decision, ctx, states))
         head_hash = entry_hash(body)
         expected += 1
         count += 1

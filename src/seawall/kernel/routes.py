@@ -7,6 +7,12 @@ command through the same pipeline as a new journal entry submitted by ``kernel``
 of one client command is sequenced right after it, in FIFO order, inside the same commit group,
 so a crash never cuts a flow in half (ADR 0003).
 
+A route sees the event, the context it was decided under, and every institution's state *after*
+the event was applied (the kernel composes, so it may read; reads are deterministic, so replay
+derives the same commands). A rejection route does the same for a rejected command: it tells the
+institution that started a flow that a later step refused it (a hold the ledger could not place
+turns into the broker rejecting the order).
+
 Replay derives the follow-ons again and requires the journal's ``kernel`` entries to be exactly
 them, in order: nobody can slip a command into the journal under the kernel's name.
 """
@@ -17,25 +23,43 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from seawall.core.codec import encode
-from seawall.core.machine import Context
+from seawall.core.machine import Context, Rejection
+from seawall.kernel.execute import Decision
 
-__all__ = ["KERNEL_SUBMITTER", "ROUTES", "Route", "follow_ons"]
+__all__ = [
+    "KERNEL_SUBMITTER",
+    "REJECTION_ROUTES",
+    "ROUTES",
+    "RejectionRoute",
+    "Route",
+    "follow_ons",
+]
 
 #: The submitter of every command the kernel derives from an event.
 KERNEL_SUBMITTER: Final = "kernel"
 
-#: ``route(event, ctx)`` returns the commands ``event`` causes (often none).
-Route = Callable[[Any, Context], list[Any]]
+States = dict[str, Any]
+#: ``route(event, ctx, states)`` returns the commands ``event`` causes (often none).
+Route = Callable[[Any, Context, States], list[Any]]
+#: ``route(command, rejection, ctx, states)`` returns the commands a refusal causes.
+RejectionRoute = Callable[[Any, Rejection, Context, States], list[Any]]
 
 #: Event type -> route. Filled as institutions that talk to each other are wired in.
 ROUTES: dict[type[Any], Route] = {}
+#: Command type -> route for its rejection.
+REJECTION_ROUTES: dict[type[Any], RejectionRoute] = {}
 
 
-def follow_ons(events: list[Any], ctx: Context) -> list[bytes]:
-    """The encoded commands that ``events`` (decided under ``ctx``) cause, in order."""
-    commands: list[bytes] = []
-    for event in events:
-        route = ROUTES.get(type(event))
-        if route is not None:
-            commands.extend(encode(command) for command in route(event, ctx))
-    return commands
+def follow_ons(decision: Decision, ctx: Context, states: States) -> list[bytes]:
+    """The encoded commands that ``decision`` (made under ``ctx``) causes, in order."""
+    commands: list[Any] = []
+    if decision.rejection is not None:
+        rejection_route = REJECTION_ROUTES.get(type(decision.command))
+        if rejection_route is not None:
+            commands = rejection_route(decision.command, decision.rejection, ctx, states)
+    else:
+        for event in decision.events:
+            route = ROUTES.get(type(event))
+            if route is not None:
+                commands.extend(route(event, ctx, states))
+    return [encode(command) for command in commands]
