@@ -16,8 +16,9 @@ from rich.console import Console
 from rich.table import Table
 
 from seawall.adapters.storage import open_store
+from seawall.cli.keys import load_keys
+from seawall.cli.log_commands import publish_log
 from seawall.core.clock import StepClock
-from seawall.core.signing import SigningKey
 from seawall.core.units import format_amount
 from seawall.journal import verify_journal
 from seawall.kernel import Market, Outcome, replay
@@ -39,7 +40,8 @@ def run_demo(console: Console, data: Path, fresh: bool) -> None:
         shutil.rmtree(data)
     data.mkdir(parents=True, exist_ok=True)
     path = data / "journal.sqlite"
-    key = SigningKey.from_label("seawall-demo-sequencer")
+    keys = load_keys(data, deterministic_label="seawall-demo")
+    key = keys.signing("sequencer")
     console.rule("[bold]Seawall demo: one journal, every command and its outcome")
     with open_store(path) as store:
         market = Market(store, key, StepClock())
@@ -70,10 +72,15 @@ def run_demo(console: Console, data: Path, fresh: bool) -> None:
         if same
         else "[bold red]REPLAY DIVERGED[/bold red]"
     )
+    note, log_dir, vkeys = publish_log(data)
+    checkpoint_line = " ".join(note.split("\n")[:2])
+    console.print(f"transparency log published: {checkpoint_line} (cosigned by custody, regulator)")
     console.rule("where to look")
     console.print(f"journal:  {path}")
     console.print(f"verify:   seawall journal verify {path}")
     console.print(f"replay:   seawall replay {path}")
+    console.print(f"log:      {log_dir} (C2SP tlog-tiles: serve it with any web server)")
+    console.print(f"check it: seawall verify {log_dir} --keys {vkeys} --entry 0")
     if not same:
         raise SystemExit(1)
 

@@ -23,6 +23,7 @@ class Institution:
 
     name: str
     commands: tuple[type[Any], ...]
+    events: tuple[type[Any], ...]
     new_state: Callable[[], State]
     decide: Callable[[State, Any, Context], list[Any] | Rejection]
     evolve: Callable[[State, Any], None]

@@ -7,6 +7,7 @@ from typing import Final
 
 from seawall.kernel.institution import Institution
 from seawall.ledger import commands as ledger_commands
+from seawall.ledger import events as ledger_events
 from seawall.ledger import machine as ledger_machine
 from seawall.ledger.state import LedgerState
 
@@ -16,6 +17,7 @@ INSTITUTIONS: Final[tuple[Institution, ...]] = (
     Institution(
         name="ledger",
         commands=ledger_commands.COMMANDS,
+        events=ledger_events.EVENTS,
         new_state=LedgerState,
         decide=ledger_machine.decide,
         evolve=ledger_machine.evolve,

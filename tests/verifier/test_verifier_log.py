@@ -1,0 +1,150 @@
+"""``seawall verify`` against a published log: it passes on the real thing and names what is
+wrong when an entry is edited or dropped, the log is forked or rolled back, or a signature is
+forged."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from seawall.adapters.storage import open_store
+from seawall.cli.keys import load_keys
+from seawall.cli.log_commands import publish_log
+from seawall.core.clock import StepClock
+from seawall.core.signing import SigningKey
+from seawall.kernel import Market
+from seawall.sim.scenarios import dvp_scenario
+from seawall.transparency.tiles import decode_entry_bundle, encode_entry_bundle
+from seawall.verifier import VerificationFailed, verify_log
+from seawall.verifier.check import fetcher_for
+
+
+def _keys(data: Path) -> tuple[str, list[str]]:
+    lines = (data / "log.vkeys").read_text().split()
+    return lines[0], lines[1:]
+
+
+def _verify(data: Path, log_dir: Path | None = None, **kwargs: object) -> object:
+    log_key, witnesses = _keys(data)
+    return verify_log(fetcher_for(str(log_dir or data / "log")), log_key, witnesses, **kwargs)  # type: ignore[arg-type]
+
+
+def test_a_published_log_verifies_with_inclusion(published: Path, tmp_path: Path) -> None:
+    state = tmp_path / "seen.json"
+    result = _verify(published, state_file=state, entry_index=5)
+    assert result.size == 16  # type: ignore[attr-defined]
+    assert set(result.cosigners) == {"seawall-log", "seawall-custody", "seawall-regulator"}  # type: ignore[attr-defined]
+    assert json.loads(state.read_text())["seawall.local/journal"]["size"] == 16
+
+
+def test_growth_is_checked_for_consistency(published: Path, tmp_path: Path) -> None:
+    state = tmp_path / "seen.json"
+    _verify(published, state_file=state)
+    keys = load_keys(published)
+    with open_store(published / "journal.sqlite") as store:
+        market = Market(
+            store, keys.signing("sequencer"), StepClock(start_ns=2_000_000_000_000_000_000)
+        )
+        for _, command in dvp_scenario()[:3]:
+            market.submit(command, "demo")  # rejected duplicates: still journaled
+        market.commit()
+    publish_log(published)
+    result = _verify(published, state_file=state)
+    assert result.size == 19 and result.previous_size == 16  # type: ignore[attr-defined]
+
+
+def _bundle_path(log_dir: Path) -> Path:
+    (bundle,) = sorted((log_dir / "tile" / "entries").rglob("*"))[-1:]
+    return bundle
+
+
+def test_an_edited_entry_is_detected(published: Path) -> None:
+    bundle = _bundle_path(published / "log")
+    entries = decode_entry_bundle(bundle.read_bytes())
+    edited = entries[8].replace(b"dep-2", b"dep-X")  # seq 9: bob's deposit
+    assert edited != entries[8]
+    entries[8] = edited
+    bundle.write_bytes(encode_entry_bundle(entries))
+    with pytest.raises(VerificationFailed) as caught:
+        _verify(published)
+    assert caught.value.what == "entries" and "8" in str(caught.value)
+
+
+def test_a_dropped_entry_is_detected(published: Path) -> None:
+    bundle = _bundle_path(published / "log")
+    entries = decode_entry_bundle(bundle.read_bytes())
+    del entries[7]
+    bundle.write_bytes(encode_entry_bundle(entries))
+    with pytest.raises(VerificationFailed, match="entries"):
+        _verify(published)
+
+
+def test_a_fork_is_detected(published: Path, tmp_path: Path) -> None:
+    """The log shows one verifier a history, then another of the same size: a fork."""
+    state = tmp_path / "seen.json"
+    _verify(published, state_file=state)
+    forked = tmp_path / "forked"
+    keys = load_keys(published)
+    forked.mkdir()
+    shutil.copy(published / "keys.json", forked / "keys.json")
+    with open_store(forked / "journal.sqlite") as store:
+        market = Market(store, keys.signing("sequencer"), StepClock(start_ns=1))
+        for _, command in dvp_scenario():
+            market.submit(command, "someone-else")  # same commands, other submitter: other log
+        market.submit(dvp_scenario()[0][1], "someone-else")
+        market.commit()
+    publish_log(forked)
+    with pytest.raises(VerificationFailed) as caught:
+        _verify(published, log_dir=forked / "log", state_file=state)
+    assert caught.value.what == "fork"
+
+
+def test_a_rollback_is_detected(published: Path, tmp_path: Path) -> None:
+    state = tmp_path / "seen.json"
+    state.write_text(json.dumps({"seawall.local/journal": {"size": 99, "root": "00" * 32}}))
+    with pytest.raises(VerificationFailed) as caught:
+        _verify(published, state_file=state)
+    assert caught.value.what == "rollback"
+
+
+def test_a_forged_checkpoint_signature_is_detected(published: Path) -> None:
+    checkpoint = published / "log" / "checkpoint"
+    note = checkpoint.read_text()
+    body, signatures = note.split("\n\n", 1)
+    lines = body.split("\n")
+    lines[1] = str(int(lines[1]) - 1)  # claim another size under the same signatures
+    checkpoint.write_text("\n".join(lines) + "\n\n" + signatures)
+    with pytest.raises(VerificationFailed, match="signature"):
+        _verify(published)
+
+
+def test_a_checkpoint_signed_by_another_key_is_refused(published: Path) -> None:
+    from seawall.transparency.checkpoint import Checkpoint, sign_checkpoint
+    from seawall.transparency.note import Ed25519Signer
+
+    original = (published / "log" / "checkpoint").read_text()
+    parsed = Checkpoint.parse(original.split("\n\n")[0] + "\n")
+    forger = Ed25519Signer("seawall-log", SigningKey.from_label("forger"))
+    (published / "log" / "checkpoint").write_text(sign_checkpoint(parsed, [forger]))
+    with pytest.raises(VerificationFailed, match="signature"):
+        _verify(published)
+
+
+def test_a_missing_cosignature_is_refused(published: Path) -> None:
+    checkpoint = published / "log" / "checkpoint"
+    kept = [line for line in checkpoint.read_text().split("\n") if "seawall-regulator" not in line]
+    checkpoint.write_text("\n".join(kept))
+    with pytest.raises(VerificationFailed, match="regulator"):
+        _verify(published)
+
+
+def test_a_doctored_public_state_is_refused(published: Path) -> None:
+    path = published / "log" / "public-state.json"
+    state = json.loads(path.read_text())
+    state["state_hash"] = "00" * 32
+    path.write_text(json.dumps(state))
+    with pytest.raises(VerificationFailed, match="public state"):
+        _verify(published)
