@@ -13,7 +13,20 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "seawall"
-DOMAIN = ["core", "journal", "kernel", "ledger", "venue", "transparency"]
+DOMAIN = [
+    "core",
+    "journal",
+    "kernel",
+    "ledger",
+    "venue",
+    "transparency",
+    "identity",
+    "broker",
+    "clearing",
+    "custody",
+    "regulator",
+    "public",
+]
 BANNED_MODULES = {
     "time",
     "random",

@@ -16,20 +16,69 @@ __all__ = [
     "asset_decimals_max",
     "assets_max",
     "auth_bytes_max",
+    "broker_clients_max",
+    "broker_fee_bps_max",
+    "broker_id_length_max",
+    "broker_open_orders_per_client_max",
+    "broker_orders_max",
+    "brokers_max",
+    "clearing_failure_message_length_max",
+    "clearing_fee_bps_max",
+    "clearing_markets_max",
+    "clearing_open_obligations_max",
     "command_bytes_max",
     "commit_group_entries_max",
     "consistency_proof_hashes_max",
     "cosignature_timestamp_s_max",
+    "custody_client_accounts_max",
+    "custody_confirmations_required_max",
+    "custody_deposit_id_length_max",
+    "custody_destination_length_max",
+    "custody_destinations_per_asset_max",
+    "custody_failure_reason_length_max",
+    "custody_party_field_length_max",
+    "custody_verification_ref_length_max",
+    "custody_withdrawal_id_length_max",
+    "custody_withdrawals_open_max",
     "entry_bytes_max",
     "follow_on_commands_max",
     "hold_id_length_max",
     "holds_pending_max",
     "holds_per_post_max",
+    "identity_address_length_max",
+    "identity_api_key_id_length_max",
+    "identity_api_keys_max",
+    "identity_api_keys_per_account_max",
+    "identity_birth_year_min",
+    "identity_blocked_documents_max",
+    "identity_clients_max",
+    "identity_disclosures_max",
+    "identity_document_number_length_max",
+    "identity_document_type_length_max",
+    "identity_name_length_max",
+    "identity_party_field_length_max",
+    "identity_suitability_score_max",
+    "identity_text_length_max",
+    "identity_warrant_id_length_max",
     "inclusion_proof_hashes_max",
     "memo_length_max",
     "note_bytes_max",
     "note_signatures_max",
     "postings_per_transfer_max",
+    "regulator_alert_code_length_max",
+    "regulator_alerts_max",
+    "regulator_breaks_max",
+    "regulator_cycle_max",
+    "regulator_detail_length_max",
+    "regulator_institution_id_length_max",
+    "regulator_licence_changes_max",
+    "regulator_licences_max",
+    "regulator_markets_max",
+    "regulator_officer_length_max",
+    "regulator_reason_length_max",
+    "regulator_warrant_id_length_max",
+    "regulator_warrant_reason_length_min",
+    "regulator_warrants_max",
     "snapshot_interval_entries_max",
     "submitter_length_max",
     "tile_level_max",
@@ -122,3 +171,105 @@ tlog_entry_bytes_max: Final = 2**16 - 1
 tile_level_max: Final = 63
 #: Tiles a ``TileReader`` keeps in memory (8 KiB each).
 tile_reader_cached_tiles_max: Final = 1024
+
+#: Identity: a client's name (a person's or an institution's), an address, and a document's type
+#: (``passport``, ``hkid``, ``business_registration``) and number.
+identity_name_length_max: Final = 200
+identity_address_length_max: Final = 400
+identity_document_type_length_max: Final = 32
+identity_document_number_length_max: Final = 64
+#: Identity: the earliest year of birth (or incorporation) a KYC record may state.
+identity_birth_year_min: Final = 1900
+#: Identity: free text (a reason, an evidence or assessment reference) and each travel-rule party
+#: field (name, account reference, institution).
+identity_text_length_max: Final = 280
+identity_party_field_length_max: Final = 200
+#: Identity: a suitability assessment's score runs from 0 to this.
+identity_suitability_score_max: Final = 100
+#: Identity: an algorithm's API key id and a warrant id are bounded ids.
+identity_api_key_id_length_max: Final = 64
+identity_warrant_id_length_max: Final = 64
+#: Identity capacity: clients onboarded, blocked documents, warrants disclosed, API key ids ever
+#: registered (revoked ones stay reserved), and active keys on one algorithm account.
+identity_clients_max: Final = 10_000_000
+identity_blocked_documents_max: Final = 1_000_000
+identity_disclosures_max: Final = 1_000_000
+identity_api_keys_max: Final = 1_000_000
+identity_api_keys_per_account_max: Final = 16
+
+# The regulator (licences, halts, warrants, reconciliation breaks, supervisory alerts).
+#: Institution ids (``broker-1``), warrant ids and alert codes are bounded ids.
+regulator_institution_id_length_max: Final = 64
+regulator_warrant_id_length_max: Final = 64
+regulator_alert_code_length_max: Final = 64
+#: A reason for a licence decision, halt or admission; a warrant's justification; an officer's
+#: name; the detail of a break or alert (characters). A reason is no longer than identity's
+#: ``identity_text_length_max``, so that a warrant's justification always fits the disclosure.
+regulator_reason_length_max: Final = 280
+regulator_officer_length_max: Final = 128
+regulator_detail_length_max: Final = 1024
+#: A warrant to reveal who is behind a pseudonym needs a real justification, not a word.
+regulator_warrant_reason_length_min: Final = 20
+#: Institutions on the licence register, and entries in one licence's history (the grant
+#: included; the last slot is kept for a revocation, which is always possible).
+regulator_licences_max: Final = 65_536
+regulator_licence_changes_max: Final = 4096
+#: Markets halted at once, and markets admitted for retail at once (each register).
+regulator_markets_max: Final = 4096
+#: Warrants issued, reconciliation breaks and supervisory alerts recorded, over all time.
+regulator_warrants_max: Final = 1_000_000
+regulator_breaks_max: Final = 10_000_000
+regulator_alerts_max: Final = 10_000_000
+#: Reconciliation cycle numbers are positive and fit a signed 64-bit integer.
+regulator_cycle_max: Final = 2**63 - 1
+
+# Custody (the custodian bank's operations book).
+#: Deposit and withdrawal ids: short enough that the ledger ids the kernel derives from them
+#: (``wd:<withdrawal_id>`` as a hold id, ``dep:<deposit_id>`` as a transfer id) stay within
+#: ``hold_id_length_max`` / ``transfer_id_length_max`` with room for a prefix.
+custody_deposit_id_length_max: Final = 56
+custody_withdrawal_id_length_max: Final = 56
+#: A withdrawal destination or deposit origin: a chain address (a bech32 address is at most 90
+#: characters) or a bank account reference (an IBAN is at most 34).
+custody_destination_length_max: Final = 128
+#: The reference of the check that verified a new destination (a ticket or case id).
+custody_verification_ref_length_max: Final = 64
+#: Each travel-rule party field (name, account reference, institution).
+custody_party_field_length_max: Final = 200
+#: A withdrawal's failure reason as recorded (longer reasons are cut to this length).
+custody_failure_reason_length_max: Final = 280
+#: Segregated client accounts custody keeps (one per broker client).
+custody_client_accounts_max: Final = 10_000_000
+#: Verified destinations (added or deposit origins) per client and asset.
+custody_destinations_per_asset_max: Final = 1024
+#: Withdrawals not yet executed or failed, over all clients.
+custody_withdrawals_open_max: Final = 1_000_000
+#: Most block confirmations an asset may require before a deposit is credited.
+custody_confirmations_required_max: Final = 10_000
+
+# Clearing (the clearing house).
+#: Markets clearing knows (registered from the venue's listings).
+clearing_markets_max: Final = 1024
+#: A fee rate in basis points: at most the whole notional (10_000 = 100 %).
+clearing_fee_bps_max: Final = 10_000
+#: Obligations not yet settled or failed, over all markets. A netted cycle's close derives
+#: several commands per obligation (the ledger post, its confirmation, a fill per side) in one
+#: flow bounded by ``follow_on_commands_max``, so a cycle may hold only this many.
+clearing_open_obligations_max: Final = 128
+#: A failed settlement's message as recorded (longer messages are cut to this length).
+clearing_failure_message_length_max: Final = 280
+
+# The brokers (order entry, pre-trade checks, client books; one book per broker).
+#: A broker id. A broker order id is ``f"{broker_id}-{n:08d}"`` and is the venue's client order
+#: id, so ``broker_id_length_max + 9 <= venue_client_order_id_length_max``; the ledger hold id
+#: ``order:<broker order id>`` then fits ``hold_id_length_max`` too.
+broker_id_length_max: Final = 24
+#: Brokers registered, clients per broker, and orders per broker over all time (order numbers
+#: keep eight digits).
+brokers_max: Final = 1024
+broker_clients_max: Final = 1_000_000
+broker_orders_max: Final = 99_999_999
+#: Orders of one client still holding funds at once (Binance allows 200 per symbol).
+broker_open_orders_per_client_max: Final = 1000
+#: A broker's maker or taker fee rate in basis points (1_000 = 10 %).
+broker_fee_bps_max: Final = 1_000
