@@ -130,3 +130,19 @@ def test_a_doctored_outcome_is_a_replay_divergence_naming_the_seq() -> None:
     with pytest.raises((ReplayDivergence, JournalCorrupt)) as caught:
         replay(store)
     assert caught.value.seq in (150, 149)
+
+
+def test_non_canonical_command_bytes_are_refused(store: JournalStore) -> None:
+    market = Market(store, KEY, StepClock())
+    extra = encode({"k": "ledger.define_asset", "code": "USD", "decimals": 2, "sneaky": 1})
+    reordered = encode({"k": "ledger.define_asset", "decimals": 2, "code": "USD"})
+    for command_bytes in (extra, reordered):
+        outcome = market.submit_bytes(command_bytes, "tester")
+        assert outcome.rejection is not None and outcome.rejection.code == 101
+        assert "canonical" in outcome.rejection.message
+    from seawall.core.ids import AssetCode
+    from seawall.ledger.commands import DefineAsset
+
+    canonical = encode(DefineAsset(AssetCode("USD"), 2))
+    assert canonical.startswith(b"\x83\xa1k")  # the tag first, then fields in declared order
+    assert market.submit_bytes(canonical, "tester").accepted

@@ -12,7 +12,10 @@ The format is MessagePack (a public, language-neutral format) as written by ``ms
 * dict keys and set members are sorted; ``bytes`` are MessagePack ``bin``; strings are UTF-8;
 * floats are refused at the boundary by the types themselves: no domain struct declares one.
 
-Decoding is strict: unknown fields, wrong types or trailing bytes raise ``ConditionFailed``.
+Decoding is strict about types: a wrong type, a missing field or trailing bytes raise
+``ConditionFailed``. Unknown fields are skipped by the decoder itself; the kernel then requires
+the command to re-encode to exactly the bytes it received, so a command with unknown fields or
+in any non-canonical form is refused (kernel rejection 101) before an institution sees it.
 """
 
 from __future__ import annotations

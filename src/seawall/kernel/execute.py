@@ -55,6 +55,17 @@ def decide_command(states: dict[str, Any], command_bytes: bytes, ctx: Context) -
         command = decode(command_bytes, Command)
     except ConditionFailed as exc:
         return Decision(None, None, [], b"", reject(KernelRejection.MALFORMED_COMMAND, str(exc)))
+    if encode(command) != command_bytes:
+        return Decision(
+            None,
+            None,
+            [],
+            b"",
+            reject(
+                KernelRejection.MALFORMED_COMMAND,
+                "command bytes are not canonical (unknown fields, or another encoding of it)",
+            ),
+        )
     owner = owner_of(command)
     outcome = owner.decide(states[owner.name], command, ctx)
     if isinstance(outcome, Rejection):
