@@ -163,11 +163,12 @@ SCRIPT = """
 from seawall.adapters.storage import MemoryJournalStore
 from seawall.core.clock import StepClock
 from seawall.core.signing import SigningKey
+from seawall.sim.genesis import open_market
 from seawall.kernel import Market
 from seawall.sim.ledger_workload import workload
-market = Market(MemoryJournalStore(), SigningKey.from_label("k"), StepClock())
+market = open_market(MemoryJournalStore(), SigningKey.from_label("k"), StepClock())
 for command in workload(42, 800):
-    market.submit(command, "tester")
+    market.submit(command, "custody")
 market.commit()
 print(market.state_hash().hex(), market.sequencer.head_hash.hex())
 """

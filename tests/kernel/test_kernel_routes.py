@@ -15,13 +15,15 @@ from seawall.core.ids import AccountId, AssetCode
 from seawall.core.machine import Context
 from seawall.core.signing import SigningKey
 from seawall.journal import Entry
-from seawall.kernel import Market, ReplayDivergence, replay
+from seawall.kernel import ReplayDivergence, replay
 from seawall.kernel.routes import ROUTES
 from seawall.ledger.commands import DefineAsset, OpenAccount
 from seawall.ledger.events import AssetDefined
 from seawall.ledger.state import AccountKind
+from seawall.sim.genesis import licence_commands, open_market
 
 KEY = SigningKey.from_label("routes")
+G = len(licence_commands())
 
 
 def _fees_account(event: Any, ctx: Context, states: Any) -> list[Any]:
@@ -37,44 +39,44 @@ def route() -> Iterator[None]:
 
 def test_an_event_becomes_a_kernel_entry_right_after_its_cause(route: None) -> None:
     store = MemoryJournalStore()
-    market = Market(store, KEY, StepClock())
-    outcome = market.submit(DefineAsset(AssetCode("USD"), 2), "operator")
-    market.submit(DefineAsset(AssetCode("USD"), 2), "operator")  # rejected: no follow-on
+    market = open_market(store, KEY, StepClock())
+    outcome = market.submit(DefineAsset(AssetCode("USD"), 2), "custody")
+    market.submit(DefineAsset(AssetCode("USD"), 2), "custody")  # rejected: no follow-on
     market.commit()
-    assert outcome.accepted and outcome.seq == 1
-    entries = [Entry.decode(body) for _, body in store.read()]
-    assert [(e.seq, e.submitter) for e in entries] == [
-        (1, "operator"),
+    assert outcome.accepted and outcome.seq == G + 1
+    entries = [Entry.decode(body) for _, body in store.read(G + 1)]
+    assert [(e.seq - G, e.submitter) for e in entries] == [
+        (1, "custody"),
         (2, "kernel"),
-        (3, "operator"),
+        (3, "custody"),
     ]
     assert entries[1].rejection is None
-    assert [s.last_seq for s in store.seals()] == [3]
+    assert [s.last_seq for s in store.seals()][-1] == G + 3
     assert replay(store).state_hash == market.state_hash()
 
 
 def test_nobody_else_may_submit_as_the_kernel(route: None) -> None:
-    market = Market(MemoryJournalStore(), KEY, StepClock())
+    market = open_market(MemoryJournalStore(), KEY, StepClock())
     with pytest.raises(ConditionFailed):
         market.submit(DefineAsset(AssetCode("USD"), 2), "kernel")
 
 
 def test_replay_refuses_a_kernel_entry_no_route_derived(route: None) -> None:
     store = MemoryJournalStore()
-    market = Market(store, KEY, StepClock())
-    market.submit(DefineAsset(AssetCode("USD"), 2), "operator")
+    market = open_market(store, KEY, StepClock())
+    market.submit(DefineAsset(AssetCode("USD"), 2), "custody")
     market.commit()
     del ROUTES[AssetDefined]
     with pytest.raises(ReplayDivergence) as caught:
         replay(store)
-    assert caught.value.seq == 2
+    assert caught.value.seq == G + 2
     ROUTES[AssetDefined] = _fees_account
 
 
 def test_replay_refuses_a_journal_missing_a_follow_on(route: None) -> None:
     store = MemoryJournalStore()
-    market = Market(store, KEY, StepClock())
-    market.submit(DefineAsset(AssetCode("USD"), 2), "operator")
+    market = open_market(store, KEY, StepClock())
+    market.submit(DefineAsset(AssetCode("USD"), 2), "custody")
     market.commit()
     ROUTES[AssetDefined] = lambda event, ctx, states: [
         *_fees_account(event, ctx, states),
@@ -94,15 +96,15 @@ def test_a_rejected_follow_on_takes_its_rejection_route(route: None) -> None:
         return [FreezeAccount(AccountId(f"fees-{command.asset.lower()}"))]
 
     store = MemoryJournalStore()
-    market = Market(store, KEY, StepClock())
-    market.submit(OpenAccount(AccountId("fees-usd"), AccountKind.HOUSE), "operator")
+    market = open_market(store, KEY, StepClock())
+    market.submit(OpenAccount(AccountId("fees-usd"), AccountKind.HOUSE), "custody")
     REJECTION_ROUTES[OpenAccount] = tell
     try:
-        market.submit(DefineAsset(AssetCode("USD"), 2), "operator")
+        market.submit(DefineAsset(AssetCode("USD"), 2), "custody")
         market.commit()
-        entries = [Entry.decode(body) for _, body in store.read()]
+        entries = [Entry.decode(body) for _, body in store.read(G + 1)]
         # 2 defines USD; 3 (kernel) fails to open fees-usd again; 4 (kernel) freezes it.
-        assert [e.submitter for e in entries] == ["operator", "operator", "kernel", "kernel"]
+        assert [e.submitter for e in entries] == ["custody", "custody", "kernel", "kernel"]
         assert entries[2].rejection is not None and entries[2].rejection.name == "ACCOUNT_EXISTS"
         assert entries[3].rejection is None
         assert replay(store).state_hash == market.state_hash()

@@ -15,7 +15,7 @@ from seawall.cli.keys import load_keys
 from seawall.cli.log_commands import publish_log
 from seawall.core.clock import StepClock
 from seawall.core.signing import SigningKey
-from seawall.kernel import Market
+from seawall.sim.genesis import open_market
 from seawall.sim.scenarios import dvp_scenario
 from seawall.transparency.tiles import decode_entry_bundle, encode_entry_bundle
 from seawall.verifier import VerificationFailed, verify_log
@@ -35,9 +35,9 @@ def _verify(data: Path, log_dir: Path | None = None, **kwargs: object) -> object
 def test_a_published_log_verifies_with_inclusion(published: Path, tmp_path: Path) -> None:
     state = tmp_path / "seen.json"
     result = _verify(published, state_file=state, entry_index=5)
-    assert result.size == 16  # type: ignore[attr-defined]
+    assert result.size == 22  # type: ignore[attr-defined]
     assert set(result.cosigners) == {"seawall-log", "seawall-custody", "seawall-regulator"}  # type: ignore[attr-defined]
-    assert json.loads(state.read_text())["seawall.local/journal"]["size"] == 16
+    assert json.loads(state.read_text())["seawall.local/journal"]["size"] == 22
 
 
 def test_growth_is_checked_for_consistency(published: Path, tmp_path: Path) -> None:
@@ -45,15 +45,15 @@ def test_growth_is_checked_for_consistency(published: Path, tmp_path: Path) -> N
     _verify(published, state_file=state)
     keys = load_keys(published)
     with open_store(published / "journal.sqlite") as store:
-        market = Market(
+        market = open_market(
             store, keys.signing("sequencer"), StepClock(start_ns=2_000_000_000_000_000_000)
         )
         for _, command in dvp_scenario()[:3]:
-            market.submit(command, "demo")  # rejected duplicates: still journaled
+            market.submit(command, "custody")  # rejected duplicates: still journaled
         market.commit()
     publish_log(published)
     result = _verify(published, state_file=state)
-    assert result.size == 19 and result.previous_size == 16  # type: ignore[attr-defined]
+    assert result.size == 25 and result.previous_size == 22  # type: ignore[attr-defined]
 
 
 def _bundle_path(log_dir: Path) -> Path:
@@ -64,13 +64,13 @@ def _bundle_path(log_dir: Path) -> Path:
 def test_an_edited_entry_is_detected(published: Path) -> None:
     bundle = _bundle_path(published / "log")
     entries = decode_entry_bundle(bundle.read_bytes())
-    edited = entries[8].replace(b"dep-2", b"dep-X")  # seq 9: bob's deposit
-    assert edited != entries[8]
-    entries[8] = edited
+    edited = entries[14].replace(b"dep-2", b"dep-X")  # seq 15: bob's deposit
+    assert edited != entries[14]
+    entries[14] = edited
     bundle.write_bytes(encode_entry_bundle(entries))
     with pytest.raises(VerificationFailed) as caught:
         _verify(published)
-    assert caught.value.what == "entries" and "8" in str(caught.value)
+    assert caught.value.what == "entries" and "14" in str(caught.value)
 
 
 def test_a_dropped_entry_is_detected(published: Path) -> None:
@@ -91,10 +91,10 @@ def test_a_fork_is_detected(published: Path, tmp_path: Path) -> None:
     forked.mkdir()
     shutil.copy(published / "keys.json", forked / "keys.json")
     with open_store(forked / "journal.sqlite") as store:
-        market = Market(store, keys.signing("sequencer"), StepClock(start_ns=1))
+        market = open_market(store, keys.signing("sequencer"), StepClock(start_ns=1))
         for _, command in dvp_scenario():
-            market.submit(command, "someone-else")  # same commands, other submitter: other log
-        market.submit(dvp_scenario()[0][1], "someone-else")
+            market.submit(command, "custody")  # same commands, other submitter: other log
+        market.submit(dvp_scenario()[0][1], "custody")
         market.commit()
     publish_log(forked)
     with pytest.raises(VerificationFailed) as caught:

@@ -30,9 +30,9 @@ from seawall.core.codec import encode
 from seawall.core.ids import AccountId, AssetCode, TransferId
 from seawall.core.signing import SigningKey
 from seawall.journal import JournalStore, Sequencer, verify_journal
-from seawall.kernel import Market
 from seawall.ledger.commands import DefineAsset, OpenAccount, Posting, Transfer
 from seawall.ledger.state import AccountKind
+from seawall.sim.genesis import open_market
 
 __all__ = ["run"]
 
@@ -67,7 +67,7 @@ def _sequence(
     commits: list[int] = []
     start = timer_ns()
     for command, events in payloads:
-        ctx = sequencer.open("bench")
+        ctx = sequencer.open("custody")
         sequencer.append(ctx, b"", command, events, None)
         if sequencer.pending >= group:
             t0 = timer_ns()
@@ -120,8 +120,8 @@ def _eventsourcing(path: Path, payloads: list[tuple[bytes, bytes]], group: int) 
 
 def _market(path: Path, count: int, group: int) -> float:
     with SqliteJournalStore(path) as store:
-        market = Market(store, KEY, StepClock(), group_entries_max=group)
-        market.submit(DefineAsset(code=AssetCode("USD"), decimals=2), "bench")
+        market = open_market(store, KEY, StepClock(), group_entries_max=group)
+        market.submit(DefineAsset(code=AssetCode("USD"), decimals=2), "custody")
         market.submit(
             OpenAccount(
                 account_id=AccountId("bank"), kind=AccountKind.ASSET, asset=AssetCode("USD")
@@ -137,12 +137,12 @@ def _market(path: Path, count: int, group: int) -> float:
                 ),
                 "bench",
             )
-        market.submit(_funding(), "bench")
+        market.submit(_funding(), "custody")
         market.commit()
         commands = [_transfer(i) for i in range(count)]
         start = timer_ns()
         for command in commands:
-            market.submit(command, "bench")
+            market.submit(command, "custody")
         market.commit()
         return rate_per_s(count, timer_ns() - start)
 

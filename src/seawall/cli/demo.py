@@ -23,6 +23,7 @@ from seawall.core.units import format_amount
 from seawall.journal import verify_journal
 from seawall.kernel import Market, Outcome, replay
 from seawall.ledger import machine as ledger
+from seawall.sim.genesis import open_market
 from seawall.sim.scenarios import ACCOUNTS, ASSETS, dvp_scenario
 
 __all__ = ["run_demo"]
@@ -44,11 +45,11 @@ def run_demo(console: Console, data: Path, fresh: bool) -> None:
     key = keys.signing("sequencer")
     console.rule("[bold]Seawall demo: one journal, every command and its outcome")
     with open_store(path) as store:
-        market = Market(store, key, StepClock())
+        market = open_market(store, key, StepClock())
         for number, (label, command) in enumerate(dvp_scenario(), start=1):
-            outcome = market.submit(command, "demo")
+            outcome = market.submit(command, "custody")
             console.print(f"{number:>2}. seq {outcome.seq:>3}  {label}: {_describe(outcome)}")
-        garbage = market.submit_bytes(b"\x81\xa1k\xadledger.teleport", "demo")
+        garbage = market.submit_bytes(b"\x81\xa1k\xadledger.teleport", "custody")
         console.print(f"    seq {garbage.seq:>3}  bytes that are no command: {_describe(garbage)}")
         snapshot = market.take_snapshot()
         market.check_invariants()

@@ -20,7 +20,12 @@ from enum import IntEnum
 
 import msgspec
 
-__all__ = ["Context", "Rejection", "reject"]
+__all__ = ["KERNEL_SUBMITTER", "Context", "Rejection", "reject"]
+
+#: The submitter of every command the kernel derives from another institution's event. An
+#: institution may accept some commands only from it (a disclosure under a warrant, a settlement
+#: confirmation); the kernel refuses ``kernel`` as a submitter from outside.
+KERNEL_SUBMITTER = "kernel"
 
 
 class Context(msgspec.Struct, frozen=True):

@@ -1,4 +1,4 @@
-"""Stages 10, 30 and 50 of the pipeline as pure functions over the institutions' states.
+"""Stages 10, 20, 30 and 50 of the pipeline as pure functions over the institutions' states.
 
 ``decide_command`` admits and decides; ``apply_decision`` evolves. The live market and replay
 both call exactly these, which is what makes a replay reach the same state hash.
@@ -14,6 +14,7 @@ from seawall.core.errors import ConditionFailed
 from seawall.core.hashing import sha256
 from seawall.core.machine import Context, Rejection, reject
 from seawall.kernel.institution import Institution
+from seawall.kernel.licensing import check_licence
 from seawall.kernel.pipeline import Command, owner_of
 from seawall.kernel.rejections import KernelRejection
 
@@ -67,6 +68,9 @@ def decide_command(states: dict[str, Any], command_bytes: bytes, ctx: Context) -
             ),
         )
     owner = owner_of(command)
+    refused = check_licence(states, owner.name, command, ctx.submitter)
+    if refused is not None:
+        return Decision(owner, command, [], b"", refused)
     outcome = owner.decide(states[owner.name], command, ctx)
     if isinstance(outcome, Rejection):
         return Decision(owner, command, [], b"", outcome)

@@ -8,7 +8,9 @@ decides each kind. Stage numbers are stable so that logs, rejections and docs ca
 ====  ==========  ===========================================================================
  10   admit       size limits; decode the canonical bytes into a known command type
                   (failure: kernel rejection 101/102, still journaled)
- 20   sequence    the sequencer assigns ``seq`` and ``timestamp_ns`` (the only clock reading)
+ 15   sequence    the sequencer assigns ``seq`` and ``timestamp_ns`` (the only clock reading)
+ 20   licence     a command from outside must come from the institution it acts for, and
+                  the regulator must hold an active licence for it (``licensing``)
  30   decide      the owning institution's pure ``decide``: events or a rejection
  40   journal     the entry (command, auth, outcome, previous hash) is chained into the group
  50   evolve      the owner's ``evolve`` applies each event in place
@@ -32,7 +34,8 @@ __all__ = ["OWNERS", "STAGES", "Command", "owner_of"]
 
 STAGES: Final = (
     (10, "admit"),
-    (20, "sequence"),
+    (15, "sequence"),
+    (20, "licence"),
     (30, "decide"),
     (40, "journal"),
     (50, "evolve"),

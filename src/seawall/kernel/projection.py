@@ -24,7 +24,7 @@ from seawall.core.codec import encode
 from seawall.journal import Entry, entry_hash
 from seawall.public.schema import PROJECTION_VERSION, PublicEntry, PublicRejection
 
-__all__ = ["PRIVATE_FIELDS", "PUBLIC_FIELDS", "Projector"]
+__all__ = ["PRIVATE_FIELDS", "PRIVATE_IN", "PUBLIC_FIELDS", "Projector"]
 
 #: Fields whose values are personal or secret: never published, only as a keyed hash.
 PRIVATE_FIELDS: Final = frozenset(
@@ -48,8 +48,26 @@ PRIVATE_FIELDS: Final = frozenset(
         "officer",
         "document_hash",
         "kyc_commitment",
+        "account_ref",
+        "name",
+        "institution",
+        "portfolio_hkd_minor",
+        "score",
+        "passed",
     }
 )
+
+#: Fields private only in some commands and events (by tag): a warrant's or a block's reason
+#: may describe a person; a licence's or a halt's reason is public.
+PRIVATE_IN: Final[dict[str, frozenset[str]]] = {
+    "regulator.issue_warrant": frozenset({"reason"}),
+    "regulator.warrant_issued": frozenset({"reason"}),
+    "identity.disclose": frozenset({"reason"}),
+    "identity.block_account": frozenset({"reason"}),
+    "identity.account_blocked": frozenset({"reason"}),
+    "identity.block_person": frozenset({"reason"}),
+    "identity.person_blocked": frozenset({"reason"}),
+}
 
 _ACCOUNT_PATTERN: Final = re.compile(r"acct-[0-9a-f]{16}")
 
@@ -80,8 +98,9 @@ class Projector:
 
     def _scrub(self, value: Any) -> Any:
         if isinstance(value, dict):
+            private = PRIVATE_IN.get(value.get("k", ""), frozenset()) | PRIVATE_FIELDS
             return {
-                key: self.private_hash(item) if key in PRIVATE_FIELDS else self._scrub(item)
+                key: self.private_hash(item) if key in private else self._scrub(item)
                 for key, item in value.items()
             }
         if isinstance(value, list):
@@ -135,5 +154,43 @@ PUBLIC_FIELDS: Final = frozenset(
         "hold_id",
         "hold_ids",
         "keep_remainder",
+        "actor",
+        "algorithm_owner",
+        "amount_hkd_minor",
+        "broker_id",
+        "broker_minor",
+        "clearing_minor",
+        "confirmations",
+        "confirmations_required",
+        "cosigner",
+        "custody_minor",
+        "cycle",
+        "deposit_id",
+        "detail",
+        "difference_minor",
+        "effective_from_ns",
+        "from_wallet",
+        "hkd_per_unit_minor",
+        "institution_id",
+        "investor_class",
+        "issued_timestamp_ns",
+        "ledger_account",
+        "ledger_minor",
+        "origin_effective_from_ns",
+        "reason",
+        "release_hold",
+        "role",
+        "seq",
+        "source",
+        "symbol",
+        "timestamp_ns",
+        "to_wallet",
+        "transfer_ref",
+        "travel_rule_applied",
+        "wallet",
+        "wallet_accounts",
+        "wallet_ledger_account",
+        "warrant_id",
+        "withdrawal_id",
     }
 )

@@ -1,29 +1,61 @@
-"""The institutions the market runs, in one list. Adding an institution is adding it here (and
-its command types then route through ``pipeline.OWNERS`` automatically)."""
+"""The institutions the market runs, in one list. Adding an institution is adding it here (its
+command types then route through ``pipeline.OWNERS`` automatically) and classifying its fields
+in ``projection``."""
 
 from __future__ import annotations
 
-from typing import Final
+from types import ModuleType
+from typing import Any, Final
 
+from seawall.custody import commands as custody_commands
+from seawall.custody import events as custody_events
+from seawall.custody import machine as custody_machine
+from seawall.custody.state import CustodyState
+from seawall.identity import commands as identity_commands
+from seawall.identity import events as identity_events
+from seawall.identity import machine as identity_machine
+from seawall.identity.state import IdentityState
 from seawall.kernel.institution import Institution
 from seawall.ledger import commands as ledger_commands
 from seawall.ledger import events as ledger_events
 from seawall.ledger import machine as ledger_machine
 from seawall.ledger.state import LedgerState
+from seawall.regulator import commands as regulator_commands
+from seawall.regulator import events as regulator_events
+from seawall.regulator import machine as regulator_machine
+from seawall.regulator.state import RegulatorState
 
-__all__ = ["INSTITUTIONS"]
+__all__ = ["INSTITUTIONS", "institution"]
+
+
+def _institution(
+    name: str, commands: ModuleType, events: ModuleType, machine: ModuleType, state: type[Any]
+) -> Institution:
+    return Institution(
+        name=name,
+        commands=commands.COMMANDS,
+        events=events.EVENTS,
+        new_state=state,
+        decide=machine.decide,
+        evolve=machine.evolve,
+        state_hash=machine.state_hash,
+        check_invariants=machine.check_invariants,
+        snapshot=machine.snapshot,
+        restore=machine.restore,
+    )
+
 
 INSTITUTIONS: Final[tuple[Institution, ...]] = (
-    Institution(
-        name="ledger",
-        commands=ledger_commands.COMMANDS,
-        events=ledger_events.EVENTS,
-        new_state=LedgerState,
-        decide=ledger_machine.decide,
-        evolve=ledger_machine.evolve,
-        state_hash=ledger_machine.state_hash,
-        check_invariants=ledger_machine.check_invariants,
-        snapshot=ledger_machine.snapshot,
-        restore=ledger_machine.restore,
+    _institution(
+        "regulator", regulator_commands, regulator_events, regulator_machine, RegulatorState
     ),
+    _institution("identity", identity_commands, identity_events, identity_machine, IdentityState),
+    _institution("custody", custody_commands, custody_events, custody_machine, CustodyState),
+    _institution("ledger", ledger_commands, ledger_events, ledger_machine, LedgerState),
 )
+
+_BY_NAME: Final = {each.name: each for each in INSTITUTIONS}
+
+
+def institution(name: str) -> Institution:
+    return _BY_NAME[name]

@@ -20,11 +20,12 @@ them, in order: nobody can slip a command into the journal under the kernel's na
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Final
+from typing import Any
 
 from seawall.core.codec import encode
-from seawall.core.machine import Context, Rejection
+from seawall.core.machine import KERNEL_SUBMITTER, Context, Rejection
 from seawall.kernel.execute import Decision
+from seawall.kernel.flows import EVENT_ROUTES, REJECTION_ROUTES_TABLE
 
 __all__ = [
     "KERNEL_SUBMITTER",
@@ -35,8 +36,6 @@ __all__ = [
     "follow_ons",
 ]
 
-#: The submitter of every command the kernel derives from an event.
-KERNEL_SUBMITTER: Final = "kernel"
 
 States = dict[str, Any]
 #: ``route(event, ctx, states)`` returns the commands ``event`` causes (often none).
@@ -44,10 +43,10 @@ Route = Callable[[Any, Context, States], list[Any]]
 #: ``route(command, rejection, ctx, states)`` returns the commands a refusal causes.
 RejectionRoute = Callable[[Any, Rejection, Context, States], list[Any]]
 
-#: Event type -> route. Filled as institutions that talk to each other are wired in.
-ROUTES: dict[type[Any], Route] = {}
+#: Event type -> route (the table is declared in ``flows``).
+ROUTES: dict[type[Any], Route] = dict(EVENT_ROUTES)
 #: Command type -> route for its rejection.
-REJECTION_ROUTES: dict[type[Any], RejectionRoute] = {}
+REJECTION_ROUTES: dict[type[Any], RejectionRoute] = dict(REJECTION_ROUTES_TABLE)
 
 
 def follow_ons(decision: Decision, ctx: Context, states: States) -> list[bytes]:

@@ -12,7 +12,8 @@ __all__ = ["LOGIC_VERSION", "market_state_hash", "new_states"]
 #: Bumped whenever a change to any decide/evolve could change an outcome or a state hash.
 #: Golden-journal tests pin the state hashes of this version. History: 1 = first journal format;
 #: 2 = ledger ``PostHold.keep_remainder`` (partial settlement against an order's hold).
-LOGIC_VERSION: Final = 2
+#: 3 = the licence stage, and identity, custody and the regulator in the market.
+LOGIC_VERSION: Final = 3
 
 
 def new_states() -> dict[str, Any]:
