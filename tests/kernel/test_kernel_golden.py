@@ -29,6 +29,11 @@ GOLDEN = {
         "28e4d6e5240a8dcf3db3e984cbb6b809e51cd964d8b01beca44b07ce2551c14d",
         "06f63f4546cb07e31de799ec923784862c04230723a6a77f41ebb66ac9c72fdc",
     ),
+    # 4: clearing joins the market; its (empty) state enters the market hash.
+    4: (
+        "df1868ac46924bd356822d39eda5e9d2d00c40bf765d06385a7011f729d635c3",
+        "b24803683cce10aeb508962a4b502173b75d34a43b4e6ccc7e21d5e7d5f22547",
+    ),
 }
 
 

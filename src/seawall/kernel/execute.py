@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+import msgspec
+
 from seawall.core import limits
-from seawall.core.codec import decode, encode
-from seawall.core.errors import ConditionFailed
+from seawall.core.codec import encode
 from seawall.core.hashing import sha256
 from seawall.core.machine import Context, Rejection, reject
 from seawall.kernel.institution import Institution
@@ -19,6 +20,10 @@ from seawall.kernel.pipeline import Command, owner_of
 from seawall.kernel.rejections import KernelRejection
 
 __all__ = ["Decision", "apply_decision", "decide_command", "journaled_command"]
+
+#: One decoder for the whole command union (decoders are built once: building one per call, or
+#: hashing the union type to find one, costs more than the decoding).
+_command_decoder = msgspec.msgpack.Decoder(Command)
 
 
 class Decision(NamedTuple):
@@ -53,9 +58,15 @@ def decide_command(states: dict[str, Any], command_bytes: bytes, ctx: Context) -
             ),
         )
     try:
-        command = decode(command_bytes, Command)
-    except ConditionFailed as exc:
-        return Decision(None, None, [], b"", reject(KernelRejection.MALFORMED_COMMAND, str(exc)))
+        command = _command_decoder.decode(command_bytes)
+    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+        return Decision(
+            None,
+            None,
+            [],
+            b"",
+            reject(KernelRejection.MALFORMED_COMMAND, f"Condition failed: cannot decode: {exc}"),
+        )
     if encode(command) != command_bytes:
         return Decision(
             None,

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from seawall.clearing import commands as clc
+from seawall.clearing import events as cle
 from seawall.core.ids import AccountId, AssetCode, TransferId
 from seawall.core.machine import Context, Rejection
 from seawall.custody import commands as cc
 from seawall.custody import events as ce
+from seawall.custody import machine as custody_machine
 from seawall.identity import commands as ic
 from seawall.identity import events as ie
 from seawall.kernel.reconcile import find_breaks
@@ -87,6 +90,29 @@ def _hold_refused(
         withdrawal_id = command.hold_id[len(WITHDRAWAL_HOLD_PREFIX) :]
         return [cc.FailWithdrawal(withdrawal_id, rejection.code, rejection.message)]
     return []
+
+
+def _withdrawal_held(event: ce.WithdrawalHeld, ctx: Context, states: States) -> list[Any]:
+    record = custody_machine.withdrawal(states["custody"], event.withdrawal_id)
+    return [
+        clc.CosignWithdrawal(
+            withdrawal_id=event.withdrawal_id,
+            broker_id=record.broker_id,
+            account_id=record.account_id,
+            asset=record.asset,
+            amount_minor=record.amount_minor,
+        )
+    ]
+
+
+def _clearing_cosigned(event: cle.WithdrawalCosigned, ctx: Context, states: States) -> list[Any]:
+    return [cc.CosignWithdrawal(withdrawal_id=event.withdrawal_id, cosigner="clearing")]
+
+
+def _cosign_refused(
+    command: clc.CosignWithdrawal, rejection: Rejection, ctx: Context, states: States
+) -> list[Any]:
+    return [cc.FailWithdrawal(command.withdrawal_id, rejection.code, rejection.message)]
 
 
 def _withdrawal_cosigned(event: ce.WithdrawalCosigned, ctx: Context, states: States) -> list[Any]:
@@ -173,6 +199,8 @@ EVENT_ROUTES: Final[dict[type[Any], Any]] = {
     ce.DepositConfirmed: _deposit_confirmed,
     ce.WithdrawalRequested: _withdrawal_requested,
     le.HoldCreated: _hold_created,
+    ce.WithdrawalHeld: _withdrawal_held,
+    cle.WithdrawalCosigned: _clearing_cosigned,
     ce.WithdrawalCosigned: _withdrawal_cosigned,
     ce.WithdrawalExecuted: _withdrawal_executed,
     ce.WithdrawalFailed: _withdrawal_failed,
@@ -184,4 +212,5 @@ EVENT_ROUTES: Final[dict[type[Any], Any]] = {
 #: Command type -> the commands its refusal causes (for kernel-derived commands in a flow).
 REJECTION_ROUTES_TABLE: Final[dict[type[Any], Any]] = {
     lc.CreateHold: _hold_refused,
+    clc.CosignWithdrawal: _cosign_refused,
 }

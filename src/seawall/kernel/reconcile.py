@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
+from seawall.clearing import machine as clearing
 from seawall.custody import machine as custody
 from seawall.custody.state import WalletKind
 from seawall.ledger import machine as ledger
@@ -92,8 +93,13 @@ def _ledger_balance(ledger_state: Any, account: str, asset: str) -> int:
 
 
 def _clearing_positions(states: dict[str, Any]) -> Callable[[str, str, str], int]:
-    """Clearing's settled position per client and asset (zero until clearing is wired in)."""
-    return lambda broker_id, account_id, asset: 0
+    """Clearing's settled position per client and asset."""
+    clearing_state = states["clearing"]
+
+    def position(broker_id: str, account_id: str, asset: str) -> int:
+        return clearing.position(clearing_state, broker_id, account_id, asset)
+
+    return position
 
 
 def _broker_balances(states: dict[str, Any]) -> Callable[[str, str, str, int], int]:

@@ -7,6 +7,10 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Any, Final
 
+from seawall.clearing import commands as clearing_commands
+from seawall.clearing import events as clearing_events
+from seawall.clearing import machine as clearing_machine
+from seawall.clearing.state import ClearingState
 from seawall.custody import commands as custody_commands
 from seawall.custody import events as custody_events
 from seawall.custody import machine as custody_machine
@@ -51,6 +55,7 @@ INSTITUTIONS: Final[tuple[Institution, ...]] = (
     ),
     _institution("identity", identity_commands, identity_events, identity_machine, IdentityState),
     _institution("custody", custody_commands, custody_events, custody_machine, CustodyState),
+    _institution("clearing", clearing_commands, clearing_events, clearing_machine, ClearingState),
     _institution("ledger", ledger_commands, ledger_events, ledger_machine, LedgerState),
 )
 

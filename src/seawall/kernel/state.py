@@ -13,7 +13,8 @@ __all__ = ["LOGIC_VERSION", "market_state_hash", "new_states"]
 #: Golden-journal tests pin the state hashes of this version. History: 1 = first journal format;
 #: 2 = ledger ``PostHold.keep_remainder`` (partial settlement against an order's hold).
 #: 3 = the licence stage, and identity, custody and the regulator in the market.
-LOGIC_VERSION: Final = 3
+#: 4 = clearing in the market (co-signs withdrawals).
+LOGIC_VERSION: Final = 4
 
 
 def new_states() -> dict[str, Any]:

@@ -1,0 +1,147 @@
+"""The clearing institution: an independent clearing house, as CCASS is in Hong Kong.
+
+Trades become settlement obligations (the seller delivers the base asset, the buyer pays the
+quote asset, each pays its broker a fee), settled delivery-versus-payment at custody: one
+instruction per trade, or the cycle's obligations netted per account and asset when a cycle
+closes. Each instruction is one atomic post at the ledger, consuming both sides' holds; a post
+the ledger refuses fails the instruction's obligations as a whole and is reported, never half
+applied. Clearing keeps each account's settled position per asset as its own book for
+reconciliation, and co-signs a withdrawal only when no unsettled obligation of the account
+delivers or pays the asset.
+
+The package imports only ``seawall.core``. Its shape is every institution's: ``commands``,
+``events``, ``rejections`` (4xxx), ``state``, ``machine`` (``decide``, ``evolve``,
+``state_hash``, ``check_invariants``, ``snapshot``, ``restore`` and the read helpers).
+"""
+
+from __future__ import annotations
+
+from seawall.clearing.commands import (
+    COMMANDS,
+    ClearingCommand,
+    CloseCycle,
+    Configure,
+    ConfirmSettlement,
+    CosignWithdrawal,
+    FailSettlement,
+    RecordTrade,
+    RegisterMarket,
+)
+from seawall.clearing.events import (
+    EVENTS,
+    ClearingEvent,
+    Configured,
+    CycleClosed,
+    MarketRegistered,
+    ObligationCreated,
+    ObligationSettled,
+    SettlementConfirmed,
+    SettlementFailed,
+    SettlementInstructed,
+    WithdrawalCosigned,
+)
+from seawall.clearing.machine import (
+    amounts,
+    canonical,
+    check_invariants,
+    client_ledger_account,
+    decide,
+    evolve,
+    fee_minor,
+    house_ledger_account,
+    instruction,
+    instruction_id,
+    market,
+    obligation,
+    obligation_id,
+    pending_obligations,
+    position,
+    positions,
+    restore,
+    settlement_holds,
+    settlement_postings,
+    snapshot,
+    state_hash,
+    unsettled_obligations,
+)
+from seawall.clearing.rejections import ClearingRejection
+from seawall.clearing.state import (
+    HOUSE_ACCOUNT,
+    STATE_HASH_DOMAIN,
+    ClearingSnapshot,
+    ClearingState,
+    InstructionRecord,
+    InstructionStatus,
+    Market,
+    MarketRecord,
+    ObligationRecord,
+    ObligationStatus,
+    Party,
+    PositionRecord,
+    SettlementLeg,
+    SettlementMode,
+    Side,
+    WithdrawalRecord,
+)
+
+__all__ = [
+    "COMMANDS",
+    "EVENTS",
+    "HOUSE_ACCOUNT",
+    "STATE_HASH_DOMAIN",
+    "ClearingCommand",
+    "ClearingEvent",
+    "ClearingRejection",
+    "ClearingSnapshot",
+    "ClearingState",
+    "CloseCycle",
+    "Configure",
+    "Configured",
+    "ConfirmSettlement",
+    "CosignWithdrawal",
+    "CycleClosed",
+    "FailSettlement",
+    "InstructionRecord",
+    "InstructionStatus",
+    "Market",
+    "MarketRecord",
+    "MarketRegistered",
+    "ObligationCreated",
+    "ObligationRecord",
+    "ObligationSettled",
+    "ObligationStatus",
+    "Party",
+    "PositionRecord",
+    "RecordTrade",
+    "RegisterMarket",
+    "SettlementConfirmed",
+    "SettlementFailed",
+    "SettlementInstructed",
+    "SettlementLeg",
+    "SettlementMode",
+    "Side",
+    "WithdrawalCosigned",
+    "WithdrawalRecord",
+    "amounts",
+    "canonical",
+    "check_invariants",
+    "client_ledger_account",
+    "decide",
+    "evolve",
+    "fee_minor",
+    "house_ledger_account",
+    "instruction",
+    "instruction_id",
+    "market",
+    "obligation",
+    "obligation_id",
+    "pending_obligations",
+    "position",
+    "positions",
+    "restore",
+    "settlement_holds",
+    "settlement_postings",
+    "snapshot",
+    "state_hash",
+    "unsettled_obligations",
+]
