@@ -31,6 +31,7 @@ from seawall.custody import (
     CosignWithdrawal,
     CustodyCommand,
     CustodyEvent,
+    CustodyRejection,
     CustodyState,
     DepositConfirmed,
     DestinationAdded,
@@ -271,17 +272,29 @@ def test_a_long_failure_reason_is_cut(driver: Any, world: CustodyState) -> None:
     assert event.reason == reason[: limits.custody_failure_reason_length_max]
 
 
-def test_a_short_hot_wallet_is_topped_up_then_pays(driver: Any, world: CustodyState) -> None:
-    """wd-big needs 0.5 BTC; the hot wallet has 0.08. A rebalance cannot help (hot is at its
-    target); more deposits arrive hot, then the withdrawal goes through and nothing else moved."""
+def test_a_withdrawal_larger_than_the_hot_wallet_is_paid_from_cold(
+    driver: Any, world: CustodyState
+) -> None:
+    """wd-big needs 0.5 BTC; the hot wallet, kept near 2 %, has 0.08: cold storage pays it."""
     hot = wallet_balance(world, "BTC", WalletKind.HOT)
-    assert hot == 8_000_000
-    driver.ok(
-        world, ConfirmDeposit("dep-big", "broker-2", "acct-carol", "BTC", 50_000_000, "bc1qc", 3)
-    )
+    cold = wallet_balance(world, "BTC", WalletKind.COLD)
+    assert hot == 8_000_000 and cold >= 50_000_000
     [executed] = driver.ok(world, ExecuteWithdrawal("wd-big"))
     assert isinstance(executed, WithdrawalExecuted)
-    assert wallet_balance(world, "BTC", WalletKind.HOT) == 8_000_000
+    assert executed.wallet_ledger_account == "custody:cold:BTC"
+    assert wallet_balance(world, "BTC", WalletKind.HOT) == hot
+    assert wallet_balance(world, "BTC", WalletKind.COLD) == cold - 50_000_000
+
+
+def test_a_withdrawal_beyond_every_wallet_is_refused(driver: Any) -> None:
+    state = CustodyState()
+    driver.ok(state, ConfigureAsset("BTC", 8, AssetKind.VIRTUAL, 50_000_000, 1))
+    driver.ok(state, OpenClientAccount("b", "a"))
+    driver.ok(state, ConfirmDeposit("d", "b", "a", "BTC", 1_000, "bc1qa", 1))
+    driver.ok(state, RequestWithdrawal("w", "b", "a", "BTC", 5_000, "bc1qa"))
+    driver.ok(state, MarkWithdrawalHeld("w"))
+    driver.ok(state, CosignWithdrawal("w", "clearing"))
+    driver.rejected(state, ExecuteWithdrawal("w"), CustodyRejection.WALLET_INSUFFICIENT)
 
 
 def test_rebalance_sends_the_excess_hot_to_cold(driver: Any) -> None:

@@ -619,7 +619,7 @@ def _decide_execute(
         return rejection
     invariant(CLEARING_COSIGNER in record.cosigners, "a cosigned withdrawal lacks clearing")
     asset = state.assets[record.asset]
-    kind = _receiving_wallet(asset)
+    kind = _paying_wallet(asset, record.amount_minor)
     in_wallet = asset.wallets[kind]
     if in_wallet < record.amount_minor:
         return reject(
@@ -772,11 +772,22 @@ def _evolve_deposit(state: CustodyState, event: DepositConfirmed) -> None:
     state.deposit_ids.add(event.deposit_id)
 
 
+def _paying_wallet(asset: AssetConfig, amount_minor: int) -> WalletKind:
+    """The hot wallet (bank for fiat), or, for a virtual-asset withdrawal larger than the hot
+    wallet holds, the cold wallet: the hot wallet is kept to 2 % of client assets, so a large
+    withdrawal is paid from cold storage (co-signed like any other); the next ``Rebalance``
+    restores the split."""
+    kind = _receiving_wallet(asset)
+    if kind is WalletKind.HOT and asset.wallets[kind] < amount_minor:
+        return WalletKind.COLD
+    return kind
+
+
 def _evolve_executed(state: CustodyState, event: WithdrawalExecuted) -> None:
     record = _move(state, event.withdrawal_id, WithdrawalStatus.EXECUTED)
     record.cosigners = (*record.cosigners, CUSTODY_COSIGNER)
     asset = state.assets[record.asset]
-    kind = _receiving_wallet(asset)
+    kind = _paying_wallet(asset, record.amount_minor)
     invariant(
         event.wallet_ledger_account == wallet_account(record.asset, kind)
         and event.amount_minor == record.amount_minor,

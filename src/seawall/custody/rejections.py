@@ -39,9 +39,9 @@ exactly as it was.
                                     status (``WITHDRAWAL_TRANSITIONS``): held twice, co-signed
                                     before the hold, executed or failed after it ended
  5018   NOT_COSIGNED                ``ExecuteWithdrawal`` before clearing co-signed it
- 5019   WALLET_INSUFFICIENT         the wallet a withdrawal pays from (hot for a virtual asset,
-                                    bank for fiat) holds less than its amount in custody's book:
-                                    rebalance first; nothing is applied
+ 5019   WALLET_INSUFFICIENT         the wallet a withdrawal pays from (hot, or cold when the hot
+                                    wallet is short, for a virtual asset; bank for fiat) holds
+                                    less than its amount in custody's book; nothing is applied
  5020   NOTHING_TO_REBALANCE        ``Rebalance`` when the hot wallet is within its band already
                                     (a harmless no-op, reported as such)
  5021   NOT_AUTHORISED              a kernel-only command (``MarkWithdrawalHeld``,
