@@ -34,6 +34,11 @@ GOLDEN = {
         "df1868ac46924bd356822d39eda5e9d2d00c40bf765d06385a7011f729d635c3",
         "b24803683cce10aeb508962a4b502173b75d34a43b4e6ccc7e21d5e7d5f22547",
     ),
+    # 5: brokers and the venue join the market.
+    5: (
+        "ccbf1f092768ed3df1296c1ccc67126ca07c3e11621df3f6abdf5c296ca2f892",
+        "d70d9b2bf3dc30d8570701fb7455c49405b3921ba5930bc4c2077a138572c1ef",
+    ),
 }
 
 

@@ -26,7 +26,7 @@ KEY = SigningKey.from_label("routes")
 G = len(licence_commands())
 
 
-def _fees_account(event: Any, ctx: Context, states: Any) -> list[Any]:
+def _fees_account(event: Any, ctx: Context, states: Any, cause: Any = None) -> list[Any]:
     return [OpenAccount(AccountId(f"fees-{event.code.lower()}"), AccountKind.HOUSE, event.code)]
 
 
@@ -78,7 +78,7 @@ def test_replay_refuses_a_journal_missing_a_follow_on(route: None) -> None:
     market = open_market(store, KEY, StepClock())
     market.submit(DefineAsset(AssetCode("USD"), 2), "custody")
     market.commit()
-    ROUTES[AssetDefined] = lambda event, ctx, states: [
+    ROUTES[AssetDefined] = lambda event, ctx, states, cause: [
         *_fees_account(event, ctx, states),
         *_fees_account(event, ctx, states),
     ]

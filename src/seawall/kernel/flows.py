@@ -30,7 +30,9 @@ States = dict[str, Any]
 WITHDRAWAL_HOLD_PREFIX: Final = "wd:"
 
 
-def _asset_configured(event: ce.AssetConfigured, ctx: Context, states: States) -> list[Any]:
+def _asset_configured(
+    event: ce.AssetConfigured, ctx: Context, states: States, cause: Any
+) -> list[Any]:
     code = AssetCode(event.code)
     commands: list[Any] = [lc.DefineAsset(code=code, decimals=event.decimals)]
     commands += [
@@ -40,17 +42,21 @@ def _asset_configured(event: ce.AssetConfigured, ctx: Context, states: States) -
     return commands
 
 
-def _client_onboarded(event: ie.ClientOnboarded, ctx: Context, states: States) -> list[Any]:
+def _client_onboarded(
+    event: ie.ClientOnboarded, ctx: Context, states: States, cause: Any
+) -> list[Any]:
     return [cc.OpenClientAccount(broker_id=event.broker_id, account_id=event.account_id)]
 
 
 def _client_account_opened(
-    event: ce.ClientAccountOpened, ctx: Context, states: States
+    event: ce.ClientAccountOpened, ctx: Context, states: States, cause: Any
 ) -> list[Any]:
     return [lc.OpenAccount(account_id=AccountId(event.ledger_account), kind=AccountKind.CLIENT)]
 
 
-def _deposit_confirmed(event: ce.DepositConfirmed, ctx: Context, states: States) -> list[Any]:
+def _deposit_confirmed(
+    event: ce.DepositConfirmed, ctx: Context, states: States, cause: Any
+) -> list[Any]:
     asset = AssetCode(event.asset)
     return [
         lc.Transfer(
@@ -64,7 +70,9 @@ def _deposit_confirmed(event: ce.DepositConfirmed, ctx: Context, states: States)
     ]
 
 
-def _withdrawal_requested(event: ce.WithdrawalRequested, ctx: Context, states: States) -> list[Any]:
+def _withdrawal_requested(
+    event: ce.WithdrawalRequested, ctx: Context, states: States, cause: Any
+) -> list[Any]:
     return [
         lc.CreateHold(
             hold_id=lc.HoldId(event.hold_id),
@@ -76,7 +84,7 @@ def _withdrawal_requested(event: ce.WithdrawalRequested, ctx: Context, states: S
     ]
 
 
-def _hold_created(event: le.HoldCreated, ctx: Context, states: States) -> list[Any]:
+def _hold_created(event: le.HoldCreated, ctx: Context, states: States, cause: Any) -> list[Any]:
     if event.hold_id.startswith(WITHDRAWAL_HOLD_PREFIX):
         withdrawal_id = event.hold_id[len(WITHDRAWAL_HOLD_PREFIX) :]
         return [cc.MarkWithdrawalHeld(withdrawal_id=withdrawal_id)]
@@ -92,7 +100,9 @@ def _hold_refused(
     return []
 
 
-def _withdrawal_held(event: ce.WithdrawalHeld, ctx: Context, states: States) -> list[Any]:
+def _withdrawal_held(
+    event: ce.WithdrawalHeld, ctx: Context, states: States, cause: Any
+) -> list[Any]:
     record = custody_machine.withdrawal(states["custody"], event.withdrawal_id)
     return [
         clc.CosignWithdrawal(
@@ -105,7 +115,9 @@ def _withdrawal_held(event: ce.WithdrawalHeld, ctx: Context, states: States) -> 
     ]
 
 
-def _clearing_cosigned(event: cle.WithdrawalCosigned, ctx: Context, states: States) -> list[Any]:
+def _clearing_cosigned(
+    event: cle.WithdrawalCosigned, ctx: Context, states: States, cause: Any
+) -> list[Any]:
     return [cc.CosignWithdrawal(withdrawal_id=event.withdrawal_id, cosigner="clearing")]
 
 
@@ -115,12 +127,16 @@ def _cosign_refused(
     return [cc.FailWithdrawal(command.withdrawal_id, rejection.code, rejection.message)]
 
 
-def _withdrawal_cosigned(event: ce.WithdrawalCosigned, ctx: Context, states: States) -> list[Any]:
+def _withdrawal_cosigned(
+    event: ce.WithdrawalCosigned, ctx: Context, states: States, cause: Any
+) -> list[Any]:
     # Custody's own co-signature: the second of the two every withdrawal needs.
     return [cc.ExecuteWithdrawal(withdrawal_id=event.withdrawal_id)]
 
 
-def _withdrawal_executed(event: ce.WithdrawalExecuted, ctx: Context, states: States) -> list[Any]:
+def _withdrawal_executed(
+    event: ce.WithdrawalExecuted, ctx: Context, states: States, cause: Any
+) -> list[Any]:
     asset = AssetCode(event.asset)
     client = AccountId(f"client:{event.broker_id}:{event.account_id}")
     return [
@@ -136,13 +152,17 @@ def _withdrawal_executed(event: ce.WithdrawalExecuted, ctx: Context, states: Sta
     ]
 
 
-def _withdrawal_failed(event: ce.WithdrawalFailed, ctx: Context, states: States) -> list[Any]:
+def _withdrawal_failed(
+    event: ce.WithdrawalFailed, ctx: Context, states: States, cause: Any
+) -> list[Any]:
     if event.release_hold:
         return [lc.VoidHold(hold_id=lc.HoldId(event.hold_id))]
     return []
 
 
-def _wallets_rebalanced(event: ce.WalletsRebalanced, ctx: Context, states: States) -> list[Any]:
+def _wallets_rebalanced(
+    event: ce.WalletsRebalanced, ctx: Context, states: States, cause: Any
+) -> list[Any]:
     asset = AssetCode(event.asset)
     return [
         lc.Transfer(
@@ -156,14 +176,16 @@ def _wallets_rebalanced(event: ce.WalletsRebalanced, ctx: Context, states: State
     ]
 
 
-def _warrant_issued(event: re_.WarrantIssued, ctx: Context, states: States) -> list[Any]:
+def _warrant_issued(
+    event: re_.WarrantIssued, ctx: Context, states: States, cause: Any
+) -> list[Any]:
     return [
         ic.Disclose(warrant_id=event.warrant_id, account_id=event.account_id, reason=event.reason)
     ]
 
 
 def _reconciliation_started(
-    event: re_.ReconciliationStarted, ctx: Context, states: States
+    event: re_.ReconciliationStarted, ctx: Context, states: States, cause: Any
 ) -> list[Any]:
     return [
         rc.RecordBreak(

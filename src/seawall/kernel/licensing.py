@@ -11,6 +11,10 @@ events (submitter ``kernel``) were authorised when their flow began.
 | venue | ``venue`` | VENUE |
 | clearing | ``clearing`` | CLEARING |
 | regulator | the regulator itself, which checks its own submitter | none |
+
+Orders reach the venue only from brokers, through the kernel: ``venue.PlaceOrder``,
+``CancelOrder`` and ``AmendOrder`` from anyone else (the venue operator included) are refused.
+The venue only matches; it has no way to trade.
 """
 
 from __future__ import annotations
@@ -36,6 +40,12 @@ ROLE_OF_INSTITUTION: Final[dict[str, tuple[Role, str | None]]] = {
 }
 
 
+#: Commands no institution may submit directly (they are derived by the kernel from a flow).
+_KERNEL_ONLY: Final[dict[str, tuple[str, ...]]] = {
+    "venue": ("PlaceOrder", "CancelOrder", "AmendOrder"),
+}
+
+
 def check_licence(
     states: dict[str, Any], owner: str, command: Any, submitter: str
 ) -> Rejection | None:
@@ -45,6 +55,12 @@ def check_licence(
     acting = ROLE_OF_INSTITUTION.get(owner)
     if acting is None:
         return None
+    if type(command).__name__ in _KERNEL_ONLY.get(owner, ()):
+        return reject(
+            RegulatorRejection.WRONG_SUBMITTER,
+            f"{type(command).__name__} reaches the {owner} only through the kernel, "
+            f"not from {submitter!r}",
+        )
     role, institution_id = acting
     if institution_id is None:
         institution_id = getattr(command, "broker_id", "")

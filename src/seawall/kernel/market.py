@@ -89,7 +89,7 @@ class Market:
             flow += 1
             invariant(flow <= limits.follow_on_commands_max, "a flow ends within its bound")
             _, more = self._run(pending.popleft(), KERNEL_SUBMITTER, b"")
-            pending.extend(more)
+            pending.extendleft(reversed(more))
         if self.sequencer.group_full:
             self.commit()
         return outcome

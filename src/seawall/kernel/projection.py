@@ -54,6 +54,8 @@ PRIVATE_FIELDS: Final = frozenset(
         "portfolio_hkd_minor",
         "score",
         "passed",
+        "suitability_passed",
+        "blocked",
     }
 )
 
@@ -67,6 +69,10 @@ PRIVATE_IN: Final[dict[str, frozenset[str]]] = {
     "identity.account_blocked": frozenset({"reason"}),
     "identity.block_person": frozenset({"reason"}),
     "identity.person_blocked": frozenset({"reason"}),
+    # A client's own label for an order is free text; the venue's copy is the broker's order id.
+    "broker.place_order": frozenset({"client_order_id"}),
+    "broker.order_accepted": frozenset({"client_order_id"}),
+    "broker.request_cancel": frozenset({"client_order_id"}),
 }
 
 _ACCOUNT_PATTERN: Final = re.compile(r"acct-[0-9a-f]{16}")
@@ -215,5 +221,41 @@ PUBLIC_FIELDS: Final = frozenset(
         "seller_fee_minor",
         "tick_size",
         "trade_id",
+        "admitted",
+        "aggressor_side",
+        "balance_minor",
+        "client_order_id",
+        "delta_minor",
+        "exposure_limit_minor",
+        "fee_asset",
+        "fee_minor",
+        "hold_amount_minor",
+        "hold_asset",
+        "is_maker",
+        "limit_minor",
+        "maker_account_id",
+        "maker_fee_bps",
+        "maker_order_id",
+        "min_notional_tick_lots",
+        "open_quantity_lots",
+        "order_id",
+        "order_type",
+        "price_band_bps",
+        "priority_kept",
+        "quote_quantity_minor",
+        "quote_quantity_tick_lots",
+        "reference_price_ticks",
+        "released_minor",
+        "restricted_accounts",
+        "side",
+        "status",
+        "stp_group",
+        "stp_mode",
+        "taker_account_id",
+        "taker_fee_bps",
+        "taker_order_id",
+        "time_in_force",
+        "update_seq",
+        "venue_order_id",
     }
 )

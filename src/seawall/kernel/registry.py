@@ -4,9 +4,14 @@ in ``projection``."""
 
 from __future__ import annotations
 
+import typing
 from types import ModuleType
 from typing import Any, Final
 
+from seawall.broker import commands as broker_commands
+from seawall.broker import events as broker_events
+from seawall.broker import machine as broker_machine
+from seawall.broker.state import BrokerState
 from seawall.clearing import commands as clearing_commands
 from seawall.clearing import events as clearing_events
 from seawall.clearing import machine as clearing_machine
@@ -28,6 +33,9 @@ from seawall.regulator import commands as regulator_commands
 from seawall.regulator import events as regulator_events
 from seawall.regulator import machine as regulator_machine
 from seawall.regulator.state import RegulatorState
+from seawall.venue import commands as venue_commands
+from seawall.venue import events as venue_events
+from seawall.venue import machine as venue_machine
 
 __all__ = ["INSTITUTIONS", "institution"]
 
@@ -56,6 +64,19 @@ INSTITUTIONS: Final[tuple[Institution, ...]] = (
     _institution("identity", identity_commands, identity_events, identity_machine, IdentityState),
     _institution("custody", custody_commands, custody_events, custody_machine, CustodyState),
     _institution("clearing", clearing_commands, clearing_events, clearing_machine, ClearingState),
+    _institution("broker", broker_commands, broker_events, broker_machine, BrokerState),
+    Institution(
+        name="venue",
+        commands=typing.get_args(venue_commands.VenueCommand),
+        events=typing.get_args(venue_events.VenueEvent),
+        new_state=venue_machine.new_state,
+        decide=venue_machine.decide,
+        evolve=venue_machine.evolve,
+        state_hash=venue_machine.state_hash,
+        check_invariants=venue_machine.check_invariants,
+        snapshot=venue_machine.snapshot,
+        restore=venue_machine.restore,
+    ),
     _institution("ledger", ledger_commands, ledger_events, ledger_machine, LedgerState),
 )
 

@@ -100,7 +100,7 @@ def replay_into(
         if decision.events_bytes != entry.events:
             raise ReplayDivergence(seq, "replay decided different events than the journal holds")
         apply_decision(states, decision)
-        derived.extend(follow_ons(decision, ctx, states))
+        derived.extendleft(reversed(follow_ons(decision, ctx, states)))
         head_hash = entry_hash(body)
         expected += 1
         count += 1

@@ -4,8 +4,10 @@ Institutions never call each other (DESIGN.md section 2). When an event must rea
 institution (a broker's hold is in place, so the order goes to the venue; the venue traded, so
 clearing makes obligations), a route here turns it into a command, and the kernel runs that
 command through the same pipeline as a new journal entry submitted by ``kernel``. Every follow-on
-of one client command is sequenced right after it, in FIFO order, inside the same commit group,
-so a crash never cuts a flow in half (ADR 0003).
+of one client command is sequenced right after it, inside the same commit group, so a crash never
+cuts a flow in half (ADR 0003). The order is depth first: a command's own follow-ons run before
+its siblings', so each consequence completes before the next begins (a trade settles before the
+order's expiry releases what is left of its hold).
 
 A route sees the event, the context it was decided under, and every institution's state *after*
 the event was applied (the kernel composes, so it may read; reads are deterministic, so replay
@@ -26,6 +28,12 @@ from seawall.core.codec import encode
 from seawall.core.machine import KERNEL_SUBMITTER, Context, Rejection
 from seawall.kernel.execute import Decision
 from seawall.kernel.flows import EVENT_ROUTES, REJECTION_ROUTES_TABLE
+from seawall.kernel.trade_flows import (
+    TRADE_EVENT_ROUTES,
+    TRADE_EXTRA_REJECTION_ROUTES,
+    TRADE_EXTRA_ROUTES,
+    TRADE_REJECTION_ROUTES,
+)
 
 __all__ = [
     "KERNEL_SUBMITTER",
@@ -38,15 +46,36 @@ __all__ = [
 
 
 States = dict[str, Any]
-#: ``route(event, ctx, states)`` returns the commands ``event`` causes (often none).
-Route = Callable[[Any, Context, States], list[Any]]
+#: ``route(event, ctx, states, cause)`` returns the commands ``event`` causes (often none);
+#: ``cause`` is the command whose decision produced the event.
+Route = Callable[[Any, Context, States, Any], list[Any]]
 #: ``route(command, rejection, ctx, states)`` returns the commands a refusal causes.
 RejectionRoute = Callable[[Any, Rejection, Context, States], list[Any]]
 
-#: Event type -> route (the table is declared in ``flows``).
-ROUTES: dict[type[Any], Route] = dict(EVENT_ROUTES)
+
+def _chained(first: Any, then: Any) -> Any:
+    """One route that runs ``first`` then ``then`` (an event that matters to two flows)."""
+
+    def both(*args: Any) -> list[Any]:
+        return [*first(*args), *then(*args)]
+
+    return both
+
+
+def _merge(*tables: dict[type[Any], Any]) -> dict[type[Any], Any]:
+    merged: dict[type[Any], Any] = {}
+    for table in tables:
+        for kind, route in table.items():
+            merged[kind] = _chained(merged[kind], route) if kind in merged else route
+    return merged
+
+
+#: Event type -> route (the tables are declared in ``flows`` and ``trade_flows``).
+ROUTES: dict[type[Any], Route] = _merge(EVENT_ROUTES, TRADE_EVENT_ROUTES, TRADE_EXTRA_ROUTES)
 #: Command type -> route for its rejection.
-REJECTION_ROUTES: dict[type[Any], RejectionRoute] = dict(REJECTION_ROUTES_TABLE)
+REJECTION_ROUTES: dict[type[Any], RejectionRoute] = _merge(
+    REJECTION_ROUTES_TABLE, TRADE_REJECTION_ROUTES, TRADE_EXTRA_REJECTION_ROUTES
+)
 
 
 def follow_ons(decision: Decision, ctx: Context, states: States) -> list[bytes]:
@@ -60,5 +89,5 @@ def follow_ons(decision: Decision, ctx: Context, states: States) -> list[bytes]:
         for event in decision.events:
             route = ROUTES.get(type(event))
             if route is not None:
-                commands.extend(route(event, ctx, states))
+                commands.extend(route(event, ctx, states, decision.command))
     return [encode(command) for command in commands]

@@ -14,7 +14,8 @@ __all__ = ["LOGIC_VERSION", "market_state_hash", "new_states"]
 #: 2 = ledger ``PostHold.keep_remainder`` (partial settlement against an order's hold).
 #: 3 = the licence stage, and identity, custody and the regulator in the market.
 #: 4 = clearing in the market (co-signs withdrawals).
-LOGIC_VERSION: Final = 4
+#: 5 = brokers and the venue: the whole order, trade and settlement flow.
+LOGIC_VERSION: Final = 5
 
 
 def new_states() -> dict[str, Any]:

@@ -9,15 +9,24 @@ from __future__ import annotations
 import hashlib
 from typing import Final
 
+from seawall.broker.commands import PlaceOrder, RegisterBroker
+from seawall.broker.state import OrderType, Side, TimeInForce
+from seawall.core.ids import AssetCode
 from seawall.custody.commands import ConfigureAsset, ConfirmDeposit, Party, RequestWithdrawal
 from seawall.custody.state import AssetKind
 from seawall.identity.commands import OnboardClient, RecordSuitability
 from seawall.identity.kyc import KycRecord, account_id_for
 from seawall.identity.state import ActorKind, InvestorClass
 from seawall.kernel import Market, Outcome
+from seawall.regulator.commands import AdmitForRetail
+from seawall.venue.commands import CreateMarket
 
 __all__ = [
     "ASSETS",
+    "MARKETS",
+    "create_markets",
+    "place",
+    "register_brokers",
     "configure_assets",
     "deposit",
     "kyc_for",
@@ -42,6 +51,78 @@ def _ok(outcome: Outcome, what: str) -> Outcome:
     if outcome.rejection is not None:
         raise AssertionError(f"{what} refused: {outcome.rejection}")
     return outcome
+
+
+#: (symbol, base, quote, tick size, lot size, reference price in ticks, retail admitted): the
+#: coins people follow, against USD and HKD.
+MARKETS: Final = tuple(
+    (f"{base}{quote}", base, quote, tick, lot, reference, retail)
+    for base, tick, lot, usd_reference, retail in (
+        ("BTC", "0.01", "0.00001", 90_000_00, True),
+        ("ETH", "0.01", "0.0001", 3_200_00, True),
+        ("BCH", "0.01", "0.001", 450_00, False),
+        ("LTC", "0.01", "0.001", 90_00, False),
+        ("DOGE", "0.00001", "1", 20_000, False),
+        ("BSV", "0.01", "0.001", 50_00, False),
+    )
+    for quote, reference in (("USD", usd_reference), ("HKD", usd_reference * 78 // 10))
+)
+
+
+def register_brokers(market: Market, brokers: tuple[str, ...] = ("broker-a", "broker-b")) -> None:
+    """Each broker registers itself with its fee schedule (maker 10 bps, taker 20 bps)."""
+    for broker_id in brokers:
+        command = RegisterBroker(broker_id, 10, 20, 10_000_000_000_00)
+        _ok(market.submit(command, broker_id), f"registering {broker_id}")
+
+
+def create_markets(market: Market, symbols: tuple[str, ...] | None = None) -> None:
+    """The venue lists the markets; the regulator admits the large caps for retail."""
+    for symbol, base, quote, tick, lot, reference, retail in MARKETS:
+        if symbols is not None and symbol not in symbols:
+            continue
+        create = CreateMarket(
+            symbol=symbol,
+            base_asset=AssetCode(base),
+            quote_asset=AssetCode(quote),
+            tick_size=tick,
+            lot_size=lot,
+            price_band_bps=2_000,
+            reference_price_ticks=reference,
+        )
+        _ok(market.submit(create, "venue"), f"listing {symbol}")
+        if retail:
+            admit = AdmitForRetail(symbol, "large-cap token admitted for retail trading")
+            _ok(market.submit(admit, "regulator"), f"admitting {symbol} for retail")
+
+
+def place(
+    market: Market,
+    broker_id: str,
+    account_id: str,
+    symbol: str,
+    side: Side,
+    price_ticks: int,
+    quantity_lots: int,
+    client_order_id: str = "",
+    order_type: OrderType = OrderType.LIMIT,
+    time_in_force: TimeInForce = TimeInForce.GTC,
+    quote_quantity_minor: int = 0,
+) -> Outcome:
+    """A client's order through its broker."""
+    command = PlaceOrder(
+        broker_id=broker_id,
+        account_id=account_id,
+        client_order_id=client_order_id,
+        symbol=symbol,
+        side=side,
+        order_type=order_type,
+        time_in_force=time_in_force,
+        price_ticks=price_ticks,
+        quantity_lots=quantity_lots,
+        quote_quantity_minor=quote_quantity_minor,
+    )
+    return market.submit(command, broker_id)
 
 
 def configure_assets(market: Market) -> None:

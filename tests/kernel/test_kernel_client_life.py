@@ -1,0 +1,148 @@
+"""One client's whole life, end to end through every institution: onboard, deposit, order,
+trade, settlement, withdrawal to origin; after every step each institution's books agree and the
+ledger balances. Then the walls: another broker cannot act for the client, retail clients stay
+off markets not admitted for retail, and the venue operator cannot trade."""
+
+from __future__ import annotations
+
+import pytest
+
+from seawall.adapters.storage import MemoryJournalStore
+from seawall.broker import machine as broker
+from seawall.broker.commands import PlaceOrder, RequestCancel
+from seawall.broker.state import OrderStatus, Side
+from seawall.core.clock import StepClock
+from seawall.core.ids import AccountId
+from seawall.core.signing import SigningKey
+from seawall.custody import machine as custody
+from seawall.identity.state import InvestorClass
+from seawall.kernel import Market, replay
+from seawall.kernel.reconcile import find_breaks
+from seawall.ledger import machine as ledger
+from seawall.regulator import machine as regulator
+from seawall.regulator.commands import RunReconciliation
+from seawall.sim.genesis import open_market
+from seawall.sim.setup import (
+    configure_assets,
+    create_markets,
+    deposit,
+    onboard,
+    place,
+    register_brokers,
+    withdraw,
+)
+from seawall.venue import commands as vc
+
+KEY = SigningKey.from_label("client-life")
+PRICE = 9_000_000  # 90,000.00 USD in ticks of 0.01
+LOTS = 1_000  # 0.01 BTC in lots of 0.00001
+
+
+def _agree(market: Market) -> None:
+    market.check_invariants()
+    assert find_breaks(market.states) == []
+
+
+@pytest.fixture
+def market() -> Market:
+    market = open_market(MemoryJournalStore(), KEY, StepClock())
+    configure_assets(market)
+    register_brokers(market)
+    create_markets(market, ("BTCUSD", "BCHUSD"))
+    return market
+
+
+def test_one_clients_whole_life(market: Market) -> None:
+    alice = onboard(market, "broker-a", "alice")
+    bob = onboard(market, "broker-b", "bob", InvestorClass.PROFESSIONAL)
+    _agree(market)
+
+    assert deposit(market, "bank-1", "broker-a", alice, "USD", 10_000_00, "HK-BANK-001").accepted
+    assert deposit(market, "tx-1", "broker-a", alice, "BTC", 100_000, "bc1qalice").accepted
+    assert deposit(market, "tx-2", "broker-b", bob, "BTC", 100_000_000, "bc1qbob").accepted
+    _agree(market)
+
+    bought = place(market, "broker-a", alice, "BTCUSD", Side.BUY, PRICE, LOTS, "alice-1")
+    assert bought.accepted
+    alice_order = broker.order_by_client_id(market.state("broker"), "broker-a", alice, "alice-1")
+    assert alice_order is not None and alice_order.status == OrderStatus.OPEN
+    ledger_state = market.state("ledger")
+    alice_ledger = AccountId(f"client:broker-a:{alice}")
+    assert ledger.held(ledger_state, alice_ledger, "USD") == 900_00 + 1_80  # notional + max fee
+    _agree(market)
+
+    sold = place(market, "broker-b", bob, "BTCUSD", Side.SELL, PRICE, LOTS, "bob-1")
+    assert sold.accepted
+    _agree(market)
+
+    # alice was the maker (10 bps: 0.90), bob the taker (20 bps: 1.80)
+    assert ledger.balance(ledger_state, alice_ledger, "USD") == 10_000_00 - 900_00 - 90
+    assert ledger.balance(ledger_state, alice_ledger, "BTC") == 100_000 + 1_000_000
+    assert ledger.held(ledger_state, alice_ledger, "USD") == 0
+    bob_ledger = AccountId(f"client:broker-b:{bob}")
+    assert ledger.balance(ledger_state, bob_ledger, "USD") == 900_00 - 1_80
+    assert ledger.balance(ledger_state, bob_ledger, "BTC") == 100_000_000 - 1_000_000
+    assert ledger.balance(ledger_state, AccountId("house:broker-a"), "USD") == 90
+    assert ledger.balance(ledger_state, AccountId("house:broker-b"), "USD") == 1_80
+    for broker_id, account, client_order_id in (
+        ("broker-a", alice, "alice-1"),
+        ("broker-b", bob, "bob-1"),
+    ):
+        order = broker.order_by_client_id(
+            market.state("broker"), broker_id, account, client_order_id
+        )
+        assert order is not None and order.status == OrderStatus.FILLED and order.closed
+    assert broker.book_balance(market.state("broker"), "broker-a", alice, "BTC")[0] == 1_100_000
+
+    out = withdraw(market, "w-1", "broker-a", alice, "BTC", 500_000, "bc1qalice")
+    assert out.accepted
+    assert custody.withdrawal(market.state("custody"), "w-1").status == "executed"
+    assert ledger.balance(ledger_state, alice_ledger, "BTC") == 600_000
+    _agree(market)
+
+    assert market.submit(RunReconciliation(1), "regulator").accepted
+    assert list(regulator.breaks(market.state("regulator"))) == []
+    market.commit()
+    assert replay(market.store).state_hash == market.state_hash()
+
+
+def test_cancel_releases_the_hold(market: Market) -> None:
+    alice = onboard(market, "broker-a", "alice")
+    deposit(market, "bank-1", "broker-a", alice, "USD", 10_000_00, "HK-BANK-001")
+    assert place(market, "broker-a", alice, "BTCUSD", Side.BUY, PRICE, LOTS, "a-1").accepted
+    assert market.submit(
+        RequestCancel("broker-a", alice, client_order_id="a-1"), "broker-a"
+    ).accepted
+    order = broker.order_by_client_id(market.state("broker"), "broker-a", alice, "a-1")
+    assert order is not None and order.status == OrderStatus.CANCELED and order.closed
+    alice_ledger = AccountId(f"client:broker-a:{alice}")
+    assert ledger.held(market.state("ledger"), alice_ledger, "USD") == 0
+    _agree(market)
+
+
+def test_the_walls_hold(market: Market) -> None:
+    alice = onboard(market, "broker-a", "alice")
+    deposit(market, "bank-1", "broker-a", alice, "USD", 10_000_00, "HK-BANK-001")
+
+    other_broker = place(market, "broker-b", alice, "BTCUSD", Side.BUY, PRICE, LOTS)
+    assert other_broker.rejection is not None and other_broker.rejection.name == "UNKNOWN_CLIENT"
+
+    on_behalf = PlaceOrder(
+        "broker-a", alice, "", "BTCUSD", Side.BUY, price_ticks=PRICE, quantity_lots=LOTS
+    )
+    impostor = market.submit(on_behalf, "broker-b")
+    assert impostor.rejection is not None and impostor.rejection.name == "WRONG_SUBMITTER"
+
+    not_retail = place(market, "broker-a", alice, "BCHUSD", Side.BUY, 45_000, 1_000)
+    assert not_retail.rejection is not None and not_retail.rejection.name == "CLASS_NOT_ALLOWED"
+
+    too_big = place(market, "broker-a", alice, "BTCUSD", Side.BUY, PRICE, 1_000_000)
+    assert too_big.rejection is not None
+    assert too_big.rejection.name in {"INSUFFICIENT_BALANCE", "EXPOSURE_LIMIT"}
+
+    operator = market.submit(
+        vc.PlaceOrder("BTCUSD", AccountId(alice), vc.Side.BUY, price_ticks=PRICE, quantity_lots=1),
+        "venue",
+    )
+    assert operator.rejection is not None and operator.rejection.name == "WRONG_SUBMITTER"
+    _agree(market)
