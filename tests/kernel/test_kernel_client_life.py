@@ -146,3 +146,48 @@ def test_the_walls_hold(market: Market) -> None:
     )
     assert operator.rejection is not None and operator.rejection.name == "WRONG_SUBMITTER"
     _agree(market)
+
+
+def test_a_hidden_venue_account_trading_raises_an_alert(market: Market) -> None:
+    """The FTX pattern at the venue: an insider slips a resting order for an account no broker
+    knows straight into the venue's book, bypassing every institution. The first client order
+    that trades against it cannot be attributed by clearing, which refuses it; the refusal is
+    journaled as a supervisory alert at the regulator."""
+    from seawall.core.machine import Context
+    from seawall.venue import machine as venue
+
+    alice = onboard(market, "broker-a", "alice")
+    deposit(market, "bank-1", "broker-a", alice, "USD", 10_000_00, "HK-BANK-001")
+    hidden = vc.PlaceOrder(
+        "BTCUSD",
+        AccountId("acct-00000000deadbeef"),
+        vc.Side.SELL,
+        price_ticks=PRICE,
+        quantity_lots=LOTS,
+    )
+    venue_state = market.state("venue")
+    injected = venue.decide(
+        venue_state, hidden, Context(seq=0, timestamp_ns=0, submitter="insider")
+    )
+    assert isinstance(injected, list)
+    for event in injected:
+        venue.evolve(venue_state, event)
+
+    assert place(market, "broker-a", alice, "BTCUSD", Side.BUY, PRICE, LOTS, "a-1").accepted
+    alerts = regulator.alerts(market.state("regulator"))
+    assert len(alerts) == 1
+    assert alerts[0].source == "clearing" and alerts[0].code == "UNKNOWN_PARTY"
+    assert "BTCUSD" in alerts[0].detail
+    # No money moved: alice's USD is still all hers (held for her order), nothing settled.
+    alice_ledger = AccountId(f"client:broker-a:{alice}")
+    assert ledger.balance(market.state("ledger"), alice_ledger, "USD") == 10_000_00
+
+
+def test_every_clearing_cycle_ends_with_a_reconciliation(market: Market) -> None:
+    from seawall.clearing.commands import CloseCycle
+
+    alice = onboard(market, "broker-a", "alice")
+    deposit(market, "bank-1", "broker-a", alice, "USD", 10_000_00, "HK-BANK-001")
+    assert market.submit(CloseCycle(1), "clearing").accepted
+    assert regulator.last_cycle(market.state("regulator")) == 1
+    assert list(regulator.breaks(market.state("regulator"))) == []

@@ -3,6 +3,7 @@ check a published log independently."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import typer
@@ -10,12 +11,17 @@ from rich.console import Console
 
 from seawall.adapters.storage import open_store
 from seawall.cli.keys import load_keys
+from seawall.kernel.attest import attest
 from seawall.kernel.projection import Projector
 from seawall.kernel.publish import LogPublisher
+from seawall.kernel.replay import recover
 from seawall.verifier import VerificationFailed, verify_log
 from seawall.verifier.check import fetcher_for
 
-__all__ = ["publish_log", "register"]
+__all__ = ["ATTESTATIONS_PATH", "publish_log", "register"]
+
+#: Beside the checkpoint: each institution's signature over its own state hash at that seq.
+ATTESTATIONS_PATH = "attestations.json"
 
 console = Console()
 err_console = Console(stderr=True)
@@ -33,8 +39,29 @@ def publish_log(data: Path) -> tuple[str, Path, Path]:
     try:
         with open_store(data / "journal.sqlite", create=False) as store:
             note = publisher.publish(store)
+            states, seq = recover(store)
+            seal = store.last_seal()
+            head = seal.head_hash if seal is not None else bytes(32)
     finally:
         publisher.close()
+    attestations = attest(states, seq, head, keys.institution_keys())
+    (log_dir / ATTESTATIONS_PATH).write_text(
+        json.dumps(
+            [
+                {
+                    "institution": a.institution,
+                    "seq": a.seq,
+                    "head_hash": a.head_hash.hex(),
+                    "state_hash": a.state_hash.hex(),
+                    "public_key": a.public_key.hex(),
+                    "signature": a.signature.hex(),
+                }
+                for a in attestations
+            ],
+            indent=1,
+        )
+        + "\n"
+    )
     vkeys = data / "log.vkeys"
     vkeys.write_text("\n".join(log_keys.verifier_keys()) + "\n")
     return note, log_dir, vkeys

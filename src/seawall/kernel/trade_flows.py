@@ -43,6 +43,7 @@ from seawall.ledger import events as le
 from seawall.ledger.state import AccountKind, HoldStatus
 from seawall.regulator import commands as rc
 from seawall.regulator import events as re_
+from seawall.regulator import machine as regulator
 from seawall.venue import commands as vc
 from seawall.venue import events as ve
 
@@ -422,7 +423,13 @@ def _obligation_settled(
     return fills
 
 
+def _cycle_closed(event: cle.CycleClosed, ctx: Context, states: States, cause: Any) -> list[Any]:
+    """Every clearing cycle ends with a reconciliation of all the books."""
+    return [rc.RunReconciliation(cycle=regulator.last_cycle(states["regulator"]) + 1)]
+
+
 TRADE_EVENT_ROUTES: Final[dict[type[Any], Any]] = {
+    cle.CycleClosed: _cycle_closed,
     ve.MarketCreated: _market_created,
     be.BrokerRegistered: _broker_registered,
     ie.SuitabilityRecorded: _standing_changed,

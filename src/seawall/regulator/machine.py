@@ -152,9 +152,11 @@ def decide(
         raise InvariantViolation(
             f"regulator.decide given a non-regulator command {type(command).__name__}"
         )
-    rejection = _wrong_submitter(ctx, REGULATOR_SUBMITTER, command)
-    if rejection is not None:
-        return rejection
+    # A reconciliation runs on demand (the regulator) or at each clearing cycle's end (kernel).
+    if not (isinstance(command, RunReconciliation) and ctx.submitter == KERNEL_SUBMITTER):
+        rejection = _wrong_submitter(ctx, REGULATOR_SUBMITTER, command)
+        if rejection is not None:
+            return rejection
     if isinstance(command, GrantLicence):
         return _decide_grant(state, command, ctx)
     if isinstance(command, SuspendLicence | ReinstateLicence | RevokeLicence):

@@ -729,7 +729,7 @@ def run(
     peers: bool = True,
     peer_paths: Sequence[str] = (),
     slow_ops_max: int | None = None,
-    engine_timeout_s: float = 300.0,
+    engine_timeout_s: float = 180.0,
     seed: int = 7,
 ) -> dict[str, Any]:
     """Run the workloads on Seawall and the importable peers; return the figures.
@@ -844,6 +844,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--workloads", default="W1,W2,W3,W4")
     parser.add_argument("--no-peers", action="store_true")
     parser.add_argument("--peer-path", action="append", default=[])
+    parser.add_argument("--engine-timeout", type=float, default=180.0, help="seconds per engine")
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args(argv)
     result = run(
@@ -853,6 +854,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         workloads=args.workloads.split(","),
         peers=not args.no_peers,
         peer_paths=args.peer_path,
+        engine_timeout_s=args.engine_timeout,
     )
     print(format_table(result))
     if args.json:
