@@ -96,12 +96,15 @@ def _checked(path: Path) -> Path:
 def demo_command(
     data: Path = typer.Option(Path("data/demo"), "--data", help="Where the journal is written."),
     fresh: bool = typer.Option(True, "--fresh/--keep", help="Start from an empty journal."),
+    ftx: bool = typer.Option(
+        False, "--ftx", help="Then play the FTX insider and watch the institutions catch it."
+    ),
 ) -> None:
-    """Run a small deterministic market scenario end to end and show where its journal is."""
+    """Run the market with every institution end to end and show where to check it."""
     from seawall.cli.demo import run_demo
 
     try:
-        run_demo(console, data, fresh)
+        run_demo(console, data, fresh, ftx)
     except SeawallError as exc:
         err_console.print(f"[red]demo failed[/red] {exc}")
         raise typer.Exit(1) from exc

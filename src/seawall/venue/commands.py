@@ -2,7 +2,9 @@
 
 A command is what the kernel asks of the venue; ``machine.decide`` answers it with events or a
 ``Rejection``. Commands are immutable ``msgspec`` structs tagged ``venue.<name>`` in the field
-``k``, so that a journal entry names its command kind in its first field.
+``k``, so that a journal entry names its command kind in its first field. Like events they are
+``gc=False``: they hold only strings, ints, enum members and tuples of strings, so they cannot
+be part of a reference cycle.
 
 Units: prices are integer counts of the market's tick (``price_ticks``), quantities integer counts
 of its lot (``quantity_lots``), and a notional or quote amount is in *tick-lots*
@@ -106,7 +108,7 @@ class AccountRole(IntEnum):
     AFFILIATE = 2
 
 
-class CreateMarket(msgspec.Struct, frozen=True, tag="venue.create_market", tag_field="k"):
+class CreateMarket(msgspec.Struct, frozen=True, gc=False, tag="venue.create_market", tag_field="k"):
     """List a market. ``tick_size`` and ``lot_size`` are decimal strings (``core.units.Step``).
 
     ``min_notional_tick_lots``: the least ``price_ticks * quantity_lots`` a limit order (or the
@@ -128,15 +130,17 @@ class CreateMarket(msgspec.Struct, frozen=True, tag="venue.create_market", tag_f
     restricted_accounts: tuple[AccountId, ...] = ()
 
 
-class HaltMarket(msgspec.Struct, frozen=True, tag="venue.halt_market", tag_field="k"):
+class HaltMarket(msgspec.Struct, frozen=True, gc=False, tag="venue.halt_market", tag_field="k"):
     symbol: str
 
 
-class ResumeMarket(msgspec.Struct, frozen=True, tag="venue.resume_market", tag_field="k"):
+class ResumeMarket(msgspec.Struct, frozen=True, gc=False, tag="venue.resume_market", tag_field="k"):
     symbol: str
 
 
-class RestrictAccount(msgspec.Struct, frozen=True, tag="venue.restrict_account", tag_field="k"):
+class RestrictAccount(
+    msgspec.Struct, frozen=True, gc=False, tag="venue.restrict_account", tag_field="k"
+):
     """Register an operator or affiliate account: it may not trade, and its live orders in
     every market are cancelled."""
 
@@ -144,11 +148,13 @@ class RestrictAccount(msgspec.Struct, frozen=True, tag="venue.restrict_account",
     role: AccountRole
 
 
-class UnrestrictAccount(msgspec.Struct, frozen=True, tag="venue.unrestrict_account", tag_field="k"):
+class UnrestrictAccount(
+    msgspec.Struct, frozen=True, gc=False, tag="venue.unrestrict_account", tag_field="k"
+):
     account_id: AccountId
 
 
-class PlaceOrder(msgspec.Struct, frozen=True, tag="venue.place_order", tag_field="k"):
+class PlaceOrder(msgspec.Struct, frozen=True, gc=False, tag="venue.place_order", tag_field="k"):
     """A new order.
 
     LIMIT and LIMIT_MAKER give ``price_ticks`` and ``quantity_lots``. MARKET gives no price and
@@ -170,7 +176,7 @@ class PlaceOrder(msgspec.Struct, frozen=True, tag="venue.place_order", tag_field
     stp_group: str = ""
 
 
-class CancelOrder(msgspec.Struct, frozen=True, tag="venue.cancel_order", tag_field="k"):
+class CancelOrder(msgspec.Struct, frozen=True, gc=False, tag="venue.cancel_order", tag_field="k"):
     """Cancel a live order, named by exactly one of ``order_id`` or ``client_order_id``."""
 
     symbol: str
@@ -179,7 +185,7 @@ class CancelOrder(msgspec.Struct, frozen=True, tag="venue.cancel_order", tag_fie
     client_order_id: str = ""
 
 
-class AmendOrder(msgspec.Struct, frozen=True, tag="venue.amend_order", tag_field="k"):
+class AmendOrder(msgspec.Struct, frozen=True, gc=False, tag="venue.amend_order", tag_field="k"):
     """Change a live order's price and/or total quantity (cancel-replace keeping the order id).
 
     ``quantity_lots`` is the new *total* quantity, as in Binance's order amend: what is already

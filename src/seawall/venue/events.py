@@ -1,7 +1,10 @@
 """The venue's events: what happened, as immutable facts that ``machine.evolve`` applies.
 
 Every event is a frozen ``msgspec`` struct tagged ``venue.<name>`` in the field ``k``; numbers are
-integers (ticks, lots, tick-lots, ids, sequence numbers), never floats.
+integers (ticks, lots, tick-lots, ids, sequence numbers), never floats. Events are ``gc=False``:
+they hold only strings, ints and enum members, so they can never be part of a reference cycle,
+and keeping the garbage collector off them makes the hot path about three times cheaper per
+event.
 
 The events of one command come in a fixed order, which ``evolve`` relies on and the diff feed
 can show as is:
@@ -66,7 +69,9 @@ class ExpireReason(IntEnum):
     STP_MAKER = 3
 
 
-class MarketCreated(msgspec.Struct, frozen=True, tag="venue.market_created", tag_field="k"):
+class MarketCreated(
+    msgspec.Struct, frozen=True, gc=False, tag="venue.market_created", tag_field="k"
+):
     """A market is listed, TRADING, with an empty book. ``restricted_accounts`` is sorted."""
 
     symbol: str
@@ -80,26 +85,30 @@ class MarketCreated(msgspec.Struct, frozen=True, tag="venue.market_created", tag
     restricted_accounts: tuple[AccountId, ...]
 
 
-class MarketHalted(msgspec.Struct, frozen=True, tag="venue.market_halted", tag_field="k"):
+class MarketHalted(msgspec.Struct, frozen=True, gc=False, tag="venue.market_halted", tag_field="k"):
     symbol: str
 
 
-class MarketResumed(msgspec.Struct, frozen=True, tag="venue.market_resumed", tag_field="k"):
+class MarketResumed(
+    msgspec.Struct, frozen=True, gc=False, tag="venue.market_resumed", tag_field="k"
+):
     symbol: str
 
 
-class AccountRestricted(msgspec.Struct, frozen=True, tag="venue.account_restricted", tag_field="k"):
+class AccountRestricted(
+    msgspec.Struct, frozen=True, gc=False, tag="venue.account_restricted", tag_field="k"
+):
     account_id: AccountId
     role: AccountRole
 
 
 class AccountUnrestricted(
-    msgspec.Struct, frozen=True, tag="venue.account_unrestricted", tag_field="k"
+    msgspec.Struct, frozen=True, gc=False, tag="venue.account_unrestricted", tag_field="k"
 ):
     account_id: AccountId
 
 
-class OrderAccepted(msgspec.Struct, frozen=True, tag="venue.accepted", tag_field="k"):
+class OrderAccepted(msgspec.Struct, frozen=True, gc=False, tag="venue.accepted", tag_field="k"):
     """The venue took a new order and gave it ``order_id`` (venue-wide, from 1, no gaps)."""
 
     symbol: str
@@ -116,7 +125,7 @@ class OrderAccepted(msgspec.Struct, frozen=True, tag="venue.accepted", tag_field
     stp_group: str
 
 
-class Trade(msgspec.Struct, frozen=True, tag="venue.trade", tag_field="k"):
+class Trade(msgspec.Struct, frozen=True, gc=False, tag="venue.trade", tag_field="k"):
     """A match at the maker's price. ``trade_id`` counts a market's trades from 1, no gaps."""
 
     symbol: str
@@ -130,7 +139,7 @@ class Trade(msgspec.Struct, frozen=True, tag="venue.trade", tag_field="k"):
     taker_account_id: AccountId
 
 
-class OrderCancelled(msgspec.Struct, frozen=True, tag="venue.cancelled", tag_field="k"):
+class OrderCancelled(msgspec.Struct, frozen=True, gc=False, tag="venue.cancelled", tag_field="k"):
     """A resting order left the book; ``quantity_lots`` is the open quantity it had."""
 
     symbol: str
@@ -140,7 +149,7 @@ class OrderCancelled(msgspec.Struct, frozen=True, tag="venue.cancelled", tag_fie
     quantity_lots: int
 
 
-class OrderExpired(msgspec.Struct, frozen=True, tag="venue.expired", tag_field="k"):
+class OrderExpired(msgspec.Struct, frozen=True, gc=False, tag="venue.expired", tag_field="k"):
     """An order's remainder expired. For a quote-sized MARKET order ``quantity_lots`` is 0 and
     ``quote_quantity_tick_lots`` is what it did not spend; otherwise the latter is 0."""
 
@@ -152,7 +161,7 @@ class OrderExpired(msgspec.Struct, frozen=True, tag="venue.expired", tag_field="
     quote_quantity_tick_lots: int
 
 
-class OrderAmended(msgspec.Struct, frozen=True, tag="venue.amended", tag_field="k"):
+class OrderAmended(msgspec.Struct, frozen=True, gc=False, tag="venue.amended", tag_field="k"):
     """A resting order now has ``price_ticks`` and total ``quantity_lots``, of which
     ``open_quantity_lots`` are open. Unless ``priority_kept``, it went to the back of its level
     (and may trade as a taker, in the events that follow)."""
@@ -166,7 +175,7 @@ class OrderAmended(msgspec.Struct, frozen=True, tag="venue.amended", tag_field="
     priority_kept: bool
 
 
-class BookDelta(msgspec.Struct, frozen=True, tag="venue.book_delta", tag_field="k"):
+class BookDelta(msgspec.Struct, frozen=True, gc=False, tag="venue.book_delta", tag_field="k"):
     """A price level's new total open quantity (0: the level is gone), for the L2 diff feed."""
 
     symbol: str
