@@ -110,3 +110,22 @@ def test_a_rejected_follow_on_takes_its_rejection_route(route: None) -> None:
         assert replay(store).state_hash == market.state_hash()
     finally:
         del REJECTION_ROUTES[OpenAccount]
+
+
+def test_listeners_see_every_entry_and_commits_are_announced() -> None:
+    from seawall.kernel.market import Sequenced
+
+    store = MemoryJournalStore()
+    market = open_market(store, KEY, StepClock())
+    seen: list[Sequenced] = []
+    committed: list[int] = []
+    market.listeners.append(seen.append)
+    market.on_commit.append(committed.append)
+    market.submit(DefineAsset(AssetCode("USD"), 2), "custody")
+    market.submit(DefineAsset(AssetCode("USD"), 2), "custody")
+    assert committed == []
+    market.commit()
+    assert [entry.seq for entry in seen] == [G + 1, G + 2]
+    assert seen[0].events and seen[1].rejection is not None
+    assert isinstance(seen[0].command, DefineAsset)
+    assert committed == [G + 2]

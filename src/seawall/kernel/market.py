@@ -25,7 +25,7 @@ from seawall.kernel.replay import recover
 from seawall.kernel.routes import KERNEL_SUBMITTER, follow_ons
 from seawall.kernel.state import LOGIC_VERSION, market_state_hash
 
-__all__ = ["Market", "Outcome"]
+__all__ = ["Listener", "Market", "Outcome", "Sequenced"]
 
 
 class Outcome(NamedTuple):
@@ -39,6 +39,22 @@ class Outcome(NamedTuple):
     @property
     def accepted(self) -> bool:
         return self.rejection is None
+
+
+class Sequenced(NamedTuple):
+    """One journal entry as the live market made it, for listeners (read models, streams)."""
+
+    seq: int
+    timestamp_ns: int
+    submitter: str
+    command: Any
+    events: list[Any]
+    rejection: Rejection | None
+
+
+#: Called after every entry is applied (not yet committed: listeners that publish must wait for
+#: ``Market.commit`` to acknowledge, see ``on_commit``).
+Listener = Callable[[Sequenced], None]
 
 
 class Market:
@@ -68,6 +84,10 @@ class Market:
         )
         self.snapshot_every_entries = snapshot_every_entries
         self._last_snapshot_seq = recovered_seq
+        #: Called with every entry as it is applied (read models, market-data streams).
+        self.listeners: list[Listener] = []
+        #: Called with the last seq of each committed (durable, acknowledged) group.
+        self.on_commit: list[Callable[[int], None]] = []
 
     @property
     def last_seq(self) -> int:
@@ -105,11 +125,25 @@ class Market:
         )
         apply_decision(self.states, decision)
         outcome = Outcome(ctx.seq, ctx.timestamp_ns, decision.events, decision.rejection)
+        if self.listeners:
+            entry = Sequenced(
+                ctx.seq,
+                ctx.timestamp_ns,
+                submitter,
+                decision.command,
+                decision.events,
+                decision.rejection,
+            )
+            for listener in self.listeners:
+                listener(entry)
         return outcome, deque(follow_ons(decision, ctx, self.states))
 
     def commit(self) -> Seal | None:
         """Stage 60: seal and write the pending group; every command in it is now acknowledged."""
         seal = self.sequencer.commit()
+        if seal is not None:
+            for callback in self.on_commit:
+                callback(seal.last_seq)
         every = self.snapshot_every_entries
         due = every is not None and self.sequencer.last_seq - self._last_snapshot_seq >= every
         if seal is not None and due:
