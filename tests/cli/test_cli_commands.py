@@ -88,3 +88,13 @@ def test_demo_ftx_shows_the_insider_caught(tmp_path: Path) -> None:
     assert "difference -50000000" in output
     assert "ALERT clearing UNKNOWN_PARTY" in output
     assert "replay diverged at seq" in output
+
+
+def test_status_reports_what_a_replay_confirms(tmp_path: Path) -> None:
+    path = _demo(tmp_path)
+    status = runner.invoke(app, ["status", "--data", str(path.parent), "--json"])
+    assert status.exit_code == 0, status.output
+    reported = json.loads(status.output)
+    replayed = runner.invoke(app, ["replay", str(path)])
+    assert f"state hash {reported['state_hash']}" in replayed.output
+    assert reported["snapshot_seq"] == reported["last_seq"]

@@ -92,6 +92,40 @@ def _checked(path: Path) -> Path:
     return path
 
 
+@app.command("status")
+def status_command(
+    data: Path = typer.Option(Path("data/demo"), "--data", help="The data directory."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
+) -> None:
+    """The market's last seq, chain head and state hash, recovered from the journal (latest
+    snapshot + tail): what an outside check compares with a clean replay."""
+    import json
+
+    from seawall.kernel.replay import recover
+    from seawall.kernel.state import market_state_hash
+
+    path = _checked(data / "journal.sqlite")
+    try:
+        with open_store(path, create=False) as store:
+            states, seq = recover(store)
+            seal = store.last_seal()
+            snapshot = store.latest_snapshot()
+    except (JournalCorrupt, JournalGap, ReplayDivergence, StorageError) as exc:
+        err_console.print(f"[red]FAILED[/red] {exc}")
+        raise typer.Exit(1) from exc
+    status = {
+        "last_seq": seq,
+        "head_hash": (seal.head_hash if seal is not None else bytes(32)).hex(),
+        "state_hash": market_state_hash(states).hex(),
+        "snapshot_seq": 0 if snapshot is None else snapshot.seq,
+    }
+    if as_json:
+        console.print_json(json.dumps(status))
+    else:
+        for key, value in status.items():
+            console.print(f"{key:>12}  {value}")
+
+
 @app.command("demo")
 def demo_command(
     data: Path = typer.Option(Path("data/demo"), "--data", help="Where the journal is written."),
