@@ -27,6 +27,7 @@ from pathlib import Path
 from seawall.core.codec import decode, encode
 from seawall.core.errors import ConditionFailed, JournalCorrupt, StorageError, invariant
 from seawall.journal.entry import Seal
+from seawall.journal.framing import frame_group, split_group
 from seawall.journal.store import JournalStore, Snapshot, StoredEntry
 
 __all__ = ["SCHEMA_VERSION", "SqliteJournalStore", "open_store"]
@@ -88,7 +89,7 @@ class SqliteJournalStore(JournalStore):
         for offset, (seq, _) in enumerate(entries):
             invariant(seq == first + offset, "entries are appended contiguously")
         invariant(seal.last_seq == entries[-1].seq, "the seal closes the group")
-        body = b"".join(len(entry).to_bytes(4, "big") + entry for _, entry in entries)
+        body = frame_group(entries)
         try:
             self._db.execute(
                 "INSERT INTO groups (first_seq, last_seq, body, head_hash, signature) "
@@ -111,7 +112,7 @@ class SqliteJournalStore(JournalStore):
                 (from_seq, upper),
             )
             for first_seq, last_seq, body in cursor:
-                for seq, entry in _split(first_seq, last_seq, body):
+                for seq, entry in split_group(first_seq, last_seq, body):
                     if from_seq <= seq <= upper:
                         yield StoredEntry(seq, entry)
                         next_seq = seq + 1
@@ -182,28 +183,6 @@ class SqliteJournalStore(JournalStore):
             self._db.close()
         except sqlite3.Error as exc:
             raise StorageError(f"{self.path}: cannot close: {exc}") from exc
-
-
-def _split(first_seq: int, last_seq: int, body: object) -> Iterator[tuple[int, bytes]]:
-    """The entries of one stored group; a frame that does not fit names its seq."""
-    if not isinstance(body, bytes):
-        raise JournalCorrupt(first_seq, "group body is not a blob")
-    view = memoryview(body)
-    offset, seq, end = 0, first_seq, len(body)
-    while offset < end:
-        if offset + 4 > end:
-            raise JournalCorrupt(seq, "entry frame truncated inside its group")
-        length = int.from_bytes(view[offset : offset + 4], "big")
-        offset += 4
-        if offset + length > end:
-            raise JournalCorrupt(seq, "entry frame runs past the end of its group")
-        yield seq, bytes(view[offset : offset + length])
-        offset += length
-        seq += 1
-    if seq != last_seq + 1:
-        raise JournalCorrupt(
-            min(seq, last_seq), f"group {first_seq}..{last_seq} holds {seq - first_seq} entries"
-        )
 
 
 def open_store(path: str | Path, durable: bool = True, create: bool = True) -> SqliteJournalStore:
