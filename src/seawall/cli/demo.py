@@ -25,6 +25,7 @@ from seawall.cli.keys import load_keys
 from seawall.cli.log_commands import publish_log
 from seawall.core.clock import StepClock
 from seawall.core.units import format_fixed
+from seawall.custody import machine as custody
 from seawall.journal import verify_journal
 from seawall.kernel import Market, Outcome, ReplayDivergence, replay
 from seawall.ledger import machine as ledger
@@ -166,6 +167,8 @@ def _print_supervision(console: Console, market: Market) -> None:
     state = market.state("regulator")
     breaks = list(regulator.breaks(state))
     alerts = list(regulator.alerts(state))
+    cold_bps = custody.cold_ratio_bps(market.state("custody"), "BTC")
+    console.print(f"custody: {cold_bps / 100:.2f} % of client BTC in cold storage (rule: >= 98 %)")
     if not breaks and not alerts:
         console.print("[green]reconciliation: every book agrees; no supervisory alert[/green]")
         return

@@ -17,6 +17,7 @@ from seawall.broker.state import Side
 from seawall.clearing.commands import CloseCycle
 from seawall.core.ids import AccountId
 from seawall.core.machine import Context
+from seawall.custody.commands import Rebalance
 from seawall.identity.state import InvestorClass
 from seawall.kernel import Market, Outcome
 from seawall.sim.setup import (
@@ -84,6 +85,8 @@ def build_market(market: Market) -> tuple[dict[str, str], list[Step]]:
     fund("carol", "BTC", 1_000_000, "bc1qcarol")
     fund("maker", "USD", 1_000_000_00, "HK-BANK-MAKER")
     fund("maker", "BTC", 500_000_000, "bc1qmaker")
+    rebalance = market.submit(Rebalance("BTC"), "custody")
+    step("custody's rebalancing job moves BTC from hot to cold (>= 98 % cold)", rebalance)
 
     def order(name: str, side: Side, price_ticks: int, lots: int, label: str) -> None:
         outcome = place(
