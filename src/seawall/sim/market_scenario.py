@@ -128,12 +128,14 @@ def build_market(market: Market) -> tuple[dict[str, str], list[Step]]:
 def insider_theft(
     market: Market, broker_id: str, account_id: str, asset: str, amount_minor: int
 ) -> None:
-    """An insider with write access to the custodian's ledger moves a client's asset to the hot
-    wallet (and on), outside any instruction: no command, no journal entry."""
+    """An insider with write access to the custodian's ledger sends a client's asset out of cold
+    storage, outside any instruction: no command, no journal entry. The ledger still balances
+    (the client's balance and the wallet's both shrink); the other institutions' books do not
+    move, which is what gives it away."""
     ledger_state = market.state("ledger")
     client = ledger_state.accounts[AccountId(f"client:{broker_id}:{account_id}")]
     client.balances[asset] -= amount_minor
-    ledger_state.accounts[AccountId(f"custody:hot:{asset}")].balances[asset] += amount_minor
+    ledger_state.accounts[AccountId(f"custody:cold:{asset}")].balances[asset] += amount_minor
 
 
 def hidden_account_order(
