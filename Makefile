@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: demo test lint typecheck contracts pytest bench sync clean
+.PHONY: demo test lint typecheck contracts pytest bench bench-peers sync clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -40,8 +40,16 @@ pytest: sync
 
 test: lint typecheck contracts pytest
 
-bench: sync
+# The benchmarks' peers live in their own environment, never the package's.
+.bench-peers/.installed: bench/peers-requirements.txt
+	$(PYTHON) -m venv .bench-peers
+	.bench-peers/bin/pip install --quiet --disable-pip-version-check -r bench/peers-requirements.txt
+	touch $@
+
+bench-peers: .bench-peers/.installed
+
+bench: sync bench-peers
 	$(BIN)/seawall bench all
 
 clean:
-	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(TOOLS) .bench-peers .mypy_cache .ruff_cache .pytest_cache

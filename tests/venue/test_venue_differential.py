@@ -46,7 +46,7 @@ from seawall.venue.reference import ReferenceVenue
 ACCOUNTS = [AccountId(f"acct{i}") for i in range(6)]
 
 
-def random_command(rng: random.Random, ref: ReferenceVenue) -> VenueCommand:
+def random_command(rng: random.Random, ref: ReferenceVenue, spread: int = 6) -> VenueCommand:
     live = live_orders(ref)
     halted = sorted(s for s, m in ref.markets.items() if m.status is MarketStatus.HALTED)
     if halted and rng.random() < 0.1:
@@ -60,7 +60,8 @@ def random_command(rng: random.Random, ref: ReferenceVenue) -> VenueCommand:
         kind = rng.random()
         side = rng.choice([Side.BUY, Side.SELL])
         mid = 100 if symbol == "AAA" else 1000
-        price = mid + rng.randint(-6, 6)
+        price = mid + rng.randint(-spread, spread)
+        big = 1 + spread // 6  # deeper books get bigger sweeps
         stp = rng.choice([StpMode.NONE] * 4 + list(StpMode))
         group = rng.choice(["", "", "", "g1", "g2"])
         coid = rng.choice(["", "", "", f"c{rng.randint(0, 5)}"])
@@ -83,7 +84,7 @@ def random_command(rng: random.Random, ref: ReferenceVenue) -> VenueCommand:
                 side,
                 time_in_force=tif,
                 price_ticks=price,
-                quantity_lots=rng.randint(1, 15),
+                quantity_lots=rng.randint(1, 15 * big),
                 stp_mode=stp,
                 stp_group=group,
             )
@@ -95,7 +96,7 @@ def random_command(rng: random.Random, ref: ReferenceVenue) -> VenueCommand:
                     side,
                     order_type=OrderType.MARKET,
                     time_in_force=TimeInForce.IOC,
-                    quantity_lots=rng.randint(1, 20),
+                    quantity_lots=rng.randint(1, 20 * big),
                     stp_mode=stp,
                     stp_group=group,
                 )
@@ -105,7 +106,7 @@ def random_command(rng: random.Random, ref: ReferenceVenue) -> VenueCommand:
                 side,
                 order_type=OrderType.MARKET,
                 time_in_force=TimeInForce.IOC,
-                quote_quantity_tick_lots=rng.randint(50, 3000),
+                quote_quantity_tick_lots=rng.randint(50, 3000 * big),
                 stp_mode=stp,
                 stp_group=group,
             )
@@ -164,8 +165,11 @@ def live_orders(state_view_source: ReferenceVenue) -> list[tuple[str, int, str, 
     return out
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_fast_paths_match_the_reference_step_by_step(seed: int) -> None:
+@pytest.mark.parametrize(
+    ("seed", "deep"), [(1, False), (2, False), (3, False), (4, True), (5, True)]
+)
+def test_fast_paths_match_the_reference_step_by_step(seed: int, deep: bool) -> None:
+    """``deep``: start from 400 resting orders over 80 levels and sweep wider."""
     rng = random.Random(seed)
     fast, quick, ref = new_state(), new_state(), ReferenceVenue()
     setup: list[VenueCommand] = [
@@ -182,13 +186,28 @@ def test_fast_paths_match_the_reference_step_by_step(seed: int) -> None:
             restricted_accounts=(AccountId("acct5"),),
         ),
     ]
+    if deep:
+        for i in range(400):
+            side = Side.BUY if i % 2 else Side.SELL
+            offset = 1 + rng.randrange(40)
+            setup.append(
+                PlaceOrder(
+                    "AAA",
+                    ACCOUNTS[i % len(ACCOUNTS)],
+                    side,
+                    price_ticks=100 - offset if side is Side.BUY else 100 + offset,
+                    quantity_lots=rng.randint(1, 9),
+                )
+            )
+    spread = 30 if deep else 6
     trades = 0
     deepest = 0
-    for seq in range(1, 2001):
-        command = setup[seq - 1] if seq <= len(setup) else random_command(rng, ref)
+    for seq in range(1, len(setup) + (1200 if deep else 2000) + 1):
+        command = setup[seq - 1] if seq <= len(setup) else random_command(rng, ref, spread)
         ctx = Context(seq=seq, timestamp_ns=seq, submitter="kernel")
         before = state_hash(fast)
         decided = decide(fast, command, ctx)
+        assert state_hash(fast) == before, "decide changed the state"
         applied = apply(quick, command, ctx)
         expected = ref.apply(command, ctx)
         if isinstance(expected, Rejection):

@@ -371,8 +371,8 @@ class VenueComparison(RuleBasedStateMachine):
 
 
 VenueComparison.TestCase.settings = settings(
-    max_examples=120,
-    stateful_step_count=40,
+    max_examples=300,
+    stateful_step_count=50,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )

@@ -27,6 +27,7 @@ __all__ = ["BENCHMARKS", "run_benchmark"]
 BENCHMARKS: Final = {
     "journal": "seawall.bench.journal:run",
     "log": "seawall.bench.log:run",
+    "match": "seawall.bench.match:run",
 }
 
 

@@ -23,8 +23,8 @@ timed pass the garbage collector runs and freezes what exists, for every engine 
   peer without one is a cancel and a new order with the open quantity; IOC on a peer without
   it is an order followed by a cancel of what rested. Peer order objects are built before
   timing, like Seawall's commands; peers pay a dict lookup from our order ids to theirs.
-  ``order-matching`` is slow (a linear scan per order), so it runs at most ``slow_ops_max``
-  operations and not W4.
+  ``order-matching`` is slow (a linear scan per order), so it runs at most ``ops_max``
+  operations and not W4; ``lightmatchingengine`` skips W4 beyond ``deep_orders_max``.
 
 Every engine's final book is cross-checked against ``seawall.apply``'s (resting order count and
 open lots); a mismatch is reported, not hidden. Timings are reported, never asserted.
@@ -220,7 +220,9 @@ class Engine:
     name = ""
     #: At most this many timed operations (None: all); slow peers set it.
     ops_max: int | None = None
-    deep_ok = True
+    #: The deepest pre-filled book it can take in reasonable time (None: any), and why not.
+    deep_orders_max: int | None = None
+    too_deep = ""
 
     def __init__(self) -> None:
         #: order id -> is_buy, for every order of the workload (amendments need the side).
@@ -467,6 +469,8 @@ class PyOrderbook(Engine):
 
 class LightMatchingEngine(Engine):
     name = "lightmatchingengine"
+    deep_orders_max = 20_000
+    too_deep = "best price is min() over all price levels on every order: too slow to pre-fill"
 
     def __init__(self) -> None:
         lib = importlib.import_module("lightmatchingengine.lightmatchingengine")
@@ -519,7 +523,8 @@ class LightMatchingEngine(Engine):
 class OrderMatching(Engine):
     name = "order-matching"
     ops_max = 3000
-    deep_ok = False
+    deep_orders_max = 0
+    too_deep = "a linear scan over the book per order: too slow to pre-fill a deep book"
 
     def __init__(self) -> None:
         engine_module = importlib.import_module("order_matching.matching_engine")
@@ -735,7 +740,8 @@ def run(
     """Run the workloads on Seawall and the importable peers; return the figures.
 
     ``peer_paths`` are appended to ``sys.path`` (e.g. a separate venv's site-packages holding
-    the peers, so that they never enter the project's environment). Each engine runs in a forked
+    the peers, so that they never enter the project's environment). ``slow_ops_max`` overrides
+    the operation cap of the slow peers (``Engine.ops_max``). Each engine runs in a forked
     process; one that gives no result within ``engine_timeout_s`` is reported as hung.
     """
     say = progress or (lambda _message: None)
@@ -769,10 +775,14 @@ def run(
         mismatches: list[str] = []
         baseline: dict[int, tuple[int, int]] = {}
         for cls in engines:
-            if name == "W4" and not cls.deep_ok:
-                rows[cls.name] = {"skipped": "too slow to pre-fill a deep book"}
+            if (
+                name == "W4"
+                and cls.deep_orders_max is not None
+                and deep_orders > cls.deep_orders_max
+            ):
+                rows[cls.name] = {"skipped": cls.too_deep}
                 continue
-            limit = slow_ops_max if slow_ops_max is not None else cls.ops_max
+            limit = cls.ops_max if slow_ops_max is None or cls.ops_max is None else slow_ops_max
             ops = timed if limit is None else timed[:limit]
             say(f"{name}: {cls.name} on {len(ops)} operations")
             row = _measure_isolated(cls, prefill, ops, engine_timeout_s)

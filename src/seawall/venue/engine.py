@@ -138,7 +138,10 @@ def _take(
                     del live[node.client_order_id]
                     if not live:
                         del client_ids[node.account_id]
-                node = node.next
+                node.next, node = (
+                    None,
+                    node.next,
+                )  # dead nodes form no cycle: refcounting frees them
                 if stp_mode is _EXPIRE_BOTH:
                     stp_taker = done = True
                     break
@@ -178,7 +181,7 @@ def _take(
                 del live[node.client_order_id]
                 if not live:
                     del client_ids[node.account_id]
-            node = node.next
+            node.next, node = None, node.next
             if not quote_sized and remaining == 0:
                 done = True
                 break
@@ -188,6 +191,7 @@ def _take(
             if count == 0:
                 del levels[key]
                 ladder.pop_first()
+                level.head = level.tail = None
             else:
                 assert node is not None
                 node.prev = None
@@ -201,7 +205,7 @@ def _take(
     return deltas, remaining, remaining_quote, stp_taker
 
 
-def _rest(state: VenueState, book: BookSide, node: OrderNode) -> int:
+def _rest(book: BookSide, node: OrderNode) -> int:
     """Append a new or moved order to the back of its level; return the level's new total."""
     key = node.price_ticks * book.sign
     levels = book.levels
@@ -256,80 +260,6 @@ def _emit_deltas(
     market.update_seq = seq
 
 
-def _rest_new(
-    state: VenueState, market: Market, own: BookSide, cmd: PlaceOrder
-) -> list[VenueEvent]:
-    """The commonest case: a GTC order that does not cross rests at once. Inlined by hand."""
-    order_id = state.next_order_id
-    state.next_order_id = order_id + 1
-    symbol = market.symbol
-    account = cmd.account_id
-    coid = cmd.client_order_id
-    side = cmd.side
-    order_type = cmd.order_type
-    price = cmd.price_ticks
-    quantity = cmd.quantity_lots
-    stp_mode = cmd.stp_mode
-    stp_group = cmd.stp_group
-    accepted = OrderAccepted(
-        symbol,
-        order_id,
-        account,
-        coid,
-        side,
-        order_type,
-        _GTC,
-        price,
-        quantity,
-        0,
-        stp_mode,
-        stp_group,
-    )
-    key = price * own.sign
-    levels = own.levels
-    level = levels.get(key)
-    if level is None:
-        node = OrderNode(
-            order_id, account, coid, side, order_type, price, quantity, 0, stp_mode, stp_group
-        )
-        level = Level(price, quantity, 1, node, node)
-        node.level = level
-        levels[key] = level
-        own.ladder.add(key)
-        total = quantity
-    else:
-        tail = level.tail
-        node = OrderNode(
-            order_id,
-            account,
-            coid,
-            side,
-            order_type,
-            price,
-            quantity,
-            0,
-            stp_mode,
-            stp_group,
-            level,
-            tail,
-        )
-        tail.next = node  # type: ignore[union-attr] # a live level has a tail
-        level.tail = node
-        level.count += 1
-        total = level.total_lots + quantity
-        level.total_lots = total
-    market.orders[order_id] = node
-    if coid:
-        live = state.client_order_ids.get(account)
-        if live is None:
-            state.client_order_ids[account] = {coid: order_id}
-        else:
-            live[coid] = order_id
-    seq = market.update_seq + 1
-    market.update_seq = seq
-    return [accepted, BookDelta(symbol, seq, side, price, total)]
-
-
 def _place(state: VenueState, cmd: PlaceOrder) -> list[VenueEvent] | Rejection:
     market = check_place(state, cmd)
     if isinstance(market, Rejection):
@@ -350,7 +280,70 @@ def _place(state: VenueState, cmd: PlaceOrder) -> list[VenueEvent] | Rejection:
     account = cmd.account_id
     quantity = cmd.quantity_lots
     if not crosses and tif is _GTC:
-        return _rest_new(state, market, own, cmd)
+        # The commonest case: a GTC order that does not cross rests at once (inlined by hand).
+        order_id = state.next_order_id
+        state.next_order_id = order_id + 1
+        symbol = market.symbol
+        coid = cmd.client_order_id
+        stp_mode = cmd.stp_mode
+        stp_group = cmd.stp_group
+        accepted = OrderAccepted(
+            symbol,
+            order_id,
+            account,
+            coid,
+            side,
+            order_type,
+            _GTC,
+            price,
+            quantity,
+            0,
+            stp_mode,
+            stp_group,
+        )
+        key = price * own.sign
+        levels = own.levels
+        level = levels.get(key)
+        if level is None:
+            node = OrderNode(
+                order_id, account, coid, side, order_type, price, quantity, 0, stp_mode, stp_group
+            )
+            level = Level(price, quantity, 1, node, node)
+            node.level = level
+            levels[key] = level
+            own.ladder.add(key)
+            total = quantity
+        else:
+            tail = level.tail
+            node = OrderNode(
+                order_id,
+                account,
+                coid,
+                side,
+                order_type,
+                price,
+                quantity,
+                0,
+                stp_mode,
+                stp_group,
+                level,
+                tail,
+            )
+            tail.next = node  # type: ignore[union-attr] # a live level has a tail
+            level.tail = node
+            level.count += 1
+            total = level.total_lots + quantity
+            level.total_lots = total
+        market.orders[order_id] = node
+        if coid:
+            live = state.client_order_ids.get(account)
+            if live is None:
+                state.client_order_ids[account] = {coid: order_id}
+            else:
+                live[coid] = order_id
+        seq = market.update_seq + 1
+        market.update_seq = seq
+        return [accepted, BookDelta(symbol, seq, side, price, total)]
     if crosses:
         if order_type is _LIMIT_MAKER:
             return reject(R.POST_ONLY_WOULD_TAKE, "a LIMIT_MAKER order would take")
@@ -441,7 +434,7 @@ def _place(state: VenueState, cmd: PlaceOrder) -> list[VenueEvent] | Rejection:
                 stp_mode,
                 stp_group,
             )
-            own_deltas.append((price, _rest(state, own, node)))
+            own_deltas.append((price, _rest(own, node)))
             market.orders[order_id] = node
             if coid:
                 live = state.client_order_ids.get(account)
@@ -490,6 +483,77 @@ def _cancel(state: VenueState, cmd: CancelOrder) -> list[VenueEvent] | Rejection
     ]
 
 
+def _move(
+    market: Market,
+    own: BookSide,
+    node: OrderNode,
+    events: list[VenueEvent],
+    price: int,
+    new_open: int,
+) -> list[VenueEvent]:
+    """The commonest amendment: a move (or a size increase) that does not cross. The order
+    leaves its level and joins the back of the new one; unlink and append inlined by hand."""
+    old_price = node.price_ticks
+    level = node.level
+    assert level is not None
+    prev = node.prev
+    nxt = node.next
+    if prev is None:
+        level.head = nxt
+    else:
+        prev.next = nxt
+    if nxt is None:
+        level.tail = prev
+    else:
+        nxt.prev = prev
+    old_total = level.total_lots - node.open_lots
+    sign = own.sign
+    levels = own.levels
+    count = level.count - 1
+    if count:
+        level.count = count
+        level.total_lots = old_total
+    else:
+        key = old_price * sign
+        del levels[key]
+        own.ladder.remove(key)
+    node.price_ticks = price
+    node.open_lots = new_open
+    node.next = None
+    key = price * sign
+    new_level = levels.get(key)
+    if new_level is None:
+        new_level = Level(price, new_open, 1, node, node)
+        levels[key] = new_level
+        own.ladder.add(key)
+        node.prev = None
+        new_total = new_open
+    else:
+        tail = new_level.tail
+        tail.next = node  # type: ignore[union-attr] # a live level has a tail
+        node.prev = tail
+        new_level.tail = node
+        new_level.count += 1
+        new_total = new_level.total_lots + new_open
+        new_level.total_lots = new_total
+    node.level = new_level
+    symbol = market.symbol
+    side = node.side
+    seq = market.update_seq + 1
+    if price == old_price:
+        events.append(BookDelta(symbol, seq, side, price, new_total))
+    elif price * sign < old_price * sign:
+        events.append(BookDelta(symbol, seq, side, price, new_total))
+        seq += 1
+        events.append(BookDelta(symbol, seq, side, old_price, old_total))
+    else:
+        events.append(BookDelta(symbol, seq, side, old_price, old_total))
+        seq += 1
+        events.append(BookDelta(symbol, seq, side, price, new_total))
+    market.update_seq = seq
+    return events
+
+
 def _amend(state: VenueState, cmd: AmendOrder) -> list[VenueEvent] | Rejection:
     checked = check_amend(state, cmd)
     if isinstance(checked, Rejection):
@@ -520,9 +584,11 @@ def _amend(state: VenueState, cmd: AmendOrder) -> list[VenueEvent] | Rejection:
     else:
         own = market.asks
         opposite = market.bids
-    old_total = unlink_order(own, node)
     limit_key = price * opposite.sign
     buckets = opposite.ladder.buckets
+    if not buckets or buckets[0][0] > limit_key:
+        return _move(market, own, node, events, price, new_open)
+    old_total = unlink_order(own, node)
     remaining = new_open
     stp_taker = False
     maker_deltas: list[tuple[int, int]] | None = None
@@ -546,7 +612,7 @@ def _amend(state: VenueState, cmd: AmendOrder) -> list[VenueEvent] | Rejection:
     if remaining and not stp_taker:
         node.filled_lots += new_open - remaining
         node.open_lots = remaining
-        new_total = _rest(state, own, node)
+        new_total = _rest(own, node)
         if price == old_price:
             own_deltas = [(price, new_total)]
         elif price * own.sign < old_price * own.sign:

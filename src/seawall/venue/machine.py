@@ -283,69 +283,71 @@ def check_place(state: VenueState, cmd: PlaceOrder) -> Market | Rejection:
     return market
 
 
-def _find_order(
-    state: VenueState, market: Market, account: AccountId, order_id: int, coid: str
-) -> OrderNode | None:
-    if not order_id:
-        live = state.client_order_ids.get(account)
-        if live is None:
-            return None
-        order_id = live.get(coid, 0)
-    node = market.orders.get(order_id)
-    if node is None or node.account_id != account:
-        return None
-    return node
-
-
 def check_cancel(state: VenueState, cmd: CancelOrder) -> tuple[Market, OrderNode] | Rejection:
-    if _bad_account(cmd.account_id):
+    """The ``CancelOrder`` rules; the market and the order on success."""
+    account = cmd.account_id
+    if not account or len(account) > _ACCOUNT_LENGTH_MAX:
         return reject(R.INVALID_ACCOUNT_ID, "bad account_id")
-    if (cmd.order_id > 0) == bool(cmd.client_order_id) or cmd.order_id < 0:
+    order_id = cmd.order_id
+    if (order_id > 0) == bool(cmd.client_order_id) or order_id < 0:
         return reject(R.INVALID_ORDER_REFERENCE, "give exactly one of order_id and client_order_id")
     market = state.markets.get(cmd.symbol)
     if market is None:
         return reject(R.UNKNOWN_MARKET, f"no market {cmd.symbol!r}")
-    node = _find_order(state, market, cmd.account_id, cmd.order_id, cmd.client_order_id)
-    if node is None:
+    node = market.orders.get(order_id) if order_id else _by_client_id(state, market, cmd)
+    if node is None or node.account_id != account:
         return reject(R.UNKNOWN_ORDER, "no such live order")
     return market, node
 
 
+def _by_client_id(
+    state: VenueState, market: Market, cmd: CancelOrder | AmendOrder
+) -> OrderNode | None:
+    live = state.client_order_ids.get(cmd.account_id)
+    if live is None:
+        return None
+    return market.orders.get(live.get(cmd.client_order_id, 0))
+
+
 def check_amend(state: VenueState, cmd: AmendOrder) -> tuple[Market, OrderNode] | Rejection:
-    if _bad_account(cmd.account_id):
+    """The ``AmendOrder`` rules; the market and the order on success. On the hot path."""
+    account = cmd.account_id
+    if not account or len(account) > _ACCOUNT_LENGTH_MAX:
         return reject(R.INVALID_ACCOUNT_ID, "bad account_id")
-    if (cmd.order_id > 0) == bool(cmd.client_order_id) or cmd.order_id < 0:
+    order_id = cmd.order_id
+    if (order_id > 0) == bool(cmd.client_order_id) or order_id < 0:
         return reject(R.INVALID_ORDER_REFERENCE, "give exactly one of order_id and client_order_id")
     quantity = cmd.quantity_lots
     price = cmd.price_ticks
     if quantity <= 0:
         return reject(R.NON_POSITIVE_QUANTITY, f"quantity_lots must be positive, got {quantity}")
-    if quantity > limits.venue_quantity_lots_max:
-        return reject(R.QUANTITY_ABOVE_MAX, f"quantity_lots above {limits.venue_quantity_lots_max}")
+    if quantity > _QUANTITY_MAX:
+        return reject(R.QUANTITY_ABOVE_MAX, f"quantity_lots above {_QUANTITY_MAX}")
     if price <= 0:
         return reject(R.NON_POSITIVE_PRICE, f"price_ticks must be positive, got {price}")
-    if price > limits.venue_price_ticks_max:
-        return reject(R.PRICE_ABOVE_MAX, f"price_ticks above {limits.venue_price_ticks_max}")
+    if price > _PRICE_MAX:
+        return reject(R.PRICE_ABOVE_MAX, f"price_ticks above {_PRICE_MAX}")
     market = state.markets.get(cmd.symbol)
     if market is None:
         return reject(R.UNKNOWN_MARKET, f"no market {cmd.symbol!r}")
     if market.status is _HALTED:
         return reject(R.MARKET_HALTED, f"market {cmd.symbol} is halted")
-    node = _find_order(state, market, cmd.account_id, cmd.order_id, cmd.client_order_id)
-    if node is None:
+    node = market.orders.get(order_id) if order_id else _by_client_id(state, market, cmd)
+    if node is None or node.account_id != account:
         return reject(R.UNKNOWN_ORDER, "no such live order")
     filled = node.filled_lots
-    if price == node.price_ticks and quantity == node.open_lots + filled:
+    moved = price != node.price_ticks
+    if not moved and quantity == node.open_lots + filled:
         return reject(R.NOTHING_TO_AMEND, "same price and quantity")
     if quantity <= filled:
         return reject(R.AMEND_QUANTITY_NOT_ABOVE_FILLED, f"{filled} lots already filled")
-    if price != node.price_ticks and not in_band(market, price):
+    if moved and market.price_band_bps and market.last_price_ticks and not in_band(market, price):
         return reject(R.OUTSIDE_PRICE_BAND, f"price_ticks {price} outside the band")
     if price * quantity < market.min_notional_tick_lots:
         return reject(
             R.NOTIONAL_BELOW_MINIMUM, f"notional below {market.min_notional_tick_lots} tick-lots"
         )
-    if node.order_type is _LIMIT_MAKER and price != node.price_ticks:
+    if moved and node.order_type is _LIMIT_MAKER:
         opposite = market.asks if node.side is _BUY else market.bids
         best = opposite.ladder.first()
         if best is not None and best <= price * opposite.sign:
@@ -480,25 +482,31 @@ def _decide_place(state: VenueState, cmd: PlaceOrder) -> list[VenueEvent] | Reje
     order_type = cmd.order_type
     price = cmd.price_ticks
     limit_key = market_limit_key(market, side) if order_type is _MARKET else price * opposite.sign
-    if order_type is _LIMIT_MAKER:
-        best = opposite.ladder.first()
-        if best is not None and best <= limit_key:
-            return reject(R.POST_ONLY_WOULD_TAKE, "a LIMIT_MAKER order would take")
+    best = opposite.ladder.first()
+    crosses = best is not None and best <= limit_key
+    if order_type is _LIMIT_MAKER and crosses:
+        return reject(R.POST_ONLY_WOULD_TAKE, "a LIMIT_MAKER order would take")
     order_id = state.next_order_id
     quote_sized = cmd.quote_quantity_tick_lots > 0
-    makers, maker_deltas, remaining, remaining_quote, stp_taker = walk(
-        market,
-        opposite,
-        side,
-        order_id,
-        cmd.account_id,
-        cmd.stp_mode,
-        cmd.stp_group,
-        limit_key,
-        cmd.quantity_lots,
-        cmd.quote_quantity_tick_lots,
-        quote_sized,
-    )
+    makers: list[VenueEvent] = []
+    maker_deltas: list[tuple[int, int]] = []
+    remaining = cmd.quantity_lots
+    remaining_quote = cmd.quote_quantity_tick_lots
+    stp_taker = False
+    if crosses:
+        makers, maker_deltas, remaining, remaining_quote, stp_taker = walk(
+            market,
+            opposite,
+            side,
+            order_id,
+            cmd.account_id,
+            cmd.stp_mode,
+            cmd.stp_group,
+            limit_key,
+            remaining,
+            remaining_quote,
+            quote_sized,
+        )
     tif = cmd.time_in_force
     if tif is _FOK and remaining:
         return reject(R.FOK_CANNOT_FILL, "cannot fill in full")
@@ -771,7 +779,8 @@ def remove_order(state: VenueState, market: Market, node: OrderNode) -> None:
 
 
 def _reduce(state: VenueState, market: Market, node: OrderNode, lots: int) -> None:
-    invariant(0 < lots <= node.open_lots, f"order {node.order_id} cannot fill {lots} lots")
+    if not 0 < lots <= node.open_lots:
+        raise InvariantViolation(f"order {node.order_id} cannot fill {lots} lots")
     level = node.level
     assert level is not None
     node.open_lots -= lots
@@ -781,15 +790,32 @@ def _reduce(state: VenueState, market: Market, node: OrderNode, lots: int) -> No
         remove_order(state, market, node)
 
 
+# The evolvers below build an invariant's message only when it fails: they run once per event.
+
+
 def _market(state: VenueState, symbol: str) -> Market:
     market = state.markets.get(symbol)
-    invariant(market is not None, f"no market {symbol!r}")
-    assert market is not None
+    if market is None:
+        raise InvariantViolation(f"no market {symbol!r}")
     return market
 
 
+def _order(market: Market, order_id: int, what: str) -> OrderNode:
+    node = market.orders.get(order_id)
+    if node is None:
+        raise InvariantViolation(f"{what} {order_id} is not resting in {market.symbol}")
+    return node
+
+
+def _just_accepted(state: VenueState, order_id: int, what: str) -> None:
+    """A taker that is not resting must be the order this command accepted."""
+    if order_id != state.next_order_id - 1:
+        raise InvariantViolation(f"{what} {order_id} is neither resting nor just accepted")
+
+
 def _evolve_accepted(state: VenueState, event: OrderAccepted) -> None:
-    invariant(event.order_id == state.next_order_id, f"order id {event.order_id} out of sequence")
+    if event.order_id != state.next_order_id:
+        raise InvariantViolation(f"order id {event.order_id} out of sequence")
     state.next_order_id = event.order_id + 1
     if event.time_in_force is not _GTC:
         return  # IOC, FOK and MARKET orders never rest: their trades and expiry finish them
@@ -808,7 +834,7 @@ def _evolve_accepted(state: VenueState, event: OrderAccepted) -> None:
     )
     # The order enters its level before it matches; the trades that follow take from it, and
     # what is left rests (or expires). The book is consistent again at the command's end.
-    append_order(_side_of(market, event.side), node)
+    append_order(market.bids if event.side is _BUY else market.asks, node)
     market.orders[event.order_id] = node
     if event.client_order_id:
         live = state.client_order_ids.setdefault(event.account_id, {})
@@ -818,90 +844,75 @@ def _evolve_accepted(state: VenueState, event: OrderAccepted) -> None:
 
 def _evolve_trade(state: VenueState, event: Trade) -> None:
     market = _market(state, event.symbol)
-    invariant(event.trade_id == market.next_trade_id, f"trade id {event.trade_id} out of sequence")
+    if event.trade_id != market.next_trade_id:
+        raise InvariantViolation(f"trade id {event.trade_id} out of sequence")
     market.next_trade_id = event.trade_id + 1
     market.last_price_ticks = event.price_ticks
-    maker = market.orders.get(event.maker_order_id)
-    invariant(maker is not None, f"maker {event.maker_order_id} is not resting")
-    assert maker is not None
-    invariant(
-        maker.price_ticks == event.price_ticks and maker.side is not event.aggressor_side,
-        f"maker {maker.order_id} does not match the trade",
-    )
+    maker = _order(market, event.maker_order_id, "maker")
+    if maker.price_ticks != event.price_ticks or maker.side is event.aggressor_side:
+        raise InvariantViolation(f"maker {maker.order_id} does not match trade {event.trade_id}")
     _reduce(state, market, maker, event.quantity_lots)
     taker = market.orders.get(event.taker_order_id)
-    if taker is not None:
-        invariant(taker.side is event.aggressor_side, "taker side")
-        _reduce(state, market, taker, event.quantity_lots)
-    else:
-        invariant(
-            event.taker_order_id == state.next_order_id - 1,
-            f"taker {event.taker_order_id} is neither resting nor the order just accepted",
-        )
+    if taker is None:
+        _just_accepted(state, event.taker_order_id, "taker")
+        return
+    invariant(taker.side is event.aggressor_side, "taker side")
+    _reduce(state, market, taker, event.quantity_lots)
 
 
 def _evolve_expired(state: VenueState, event: OrderExpired) -> None:
     market = _market(state, event.symbol)
     node = market.orders.get(event.order_id)
     if node is None:
-        invariant(
-            event.order_id == state.next_order_id - 1,
-            f"expired order {event.order_id} is neither resting nor the order just accepted",
-        )
+        _just_accepted(state, event.order_id, "expired order")
         return
-    invariant(node.open_lots == event.quantity_lots, f"order {node.order_id} open quantity")
+    if node.open_lots != event.quantity_lots:
+        raise InvariantViolation(f"order {node.order_id} open quantity")
     remove_order(state, market, node)
 
 
 def _evolve_cancelled(state: VenueState, event: OrderCancelled) -> None:
     market = _market(state, event.symbol)
-    node = market.orders.get(event.order_id)
-    invariant(node is not None, f"cancelled order {event.order_id} is not resting")
-    assert node is not None
-    invariant(node.open_lots == event.quantity_lots, f"order {node.order_id} open quantity")
+    node = _order(market, event.order_id, "cancelled order")
+    if node.open_lots != event.quantity_lots:
+        raise InvariantViolation(f"order {node.order_id} open quantity")
     remove_order(state, market, node)
 
 
 def _evolve_amended(state: VenueState, event: OrderAmended) -> None:
     market = _market(state, event.symbol)
-    node = market.orders.get(event.order_id)
-    invariant(node is not None, f"amended order {event.order_id} is not resting")
-    assert node is not None
-    invariant(
-        event.open_quantity_lots == event.quantity_lots - node.filled_lots
-        and event.open_quantity_lots > 0,
-        f"order {node.order_id} amended quantities",
-    )
+    node = _order(market, event.order_id, "amended order")
+    new_open = event.open_quantity_lots
+    if new_open != event.quantity_lots - node.filled_lots or new_open <= 0:
+        raise InvariantViolation(f"order {node.order_id} amended quantities")
     if event.priority_kept:
-        invariant(
-            event.price_ticks == node.price_ticks and event.open_quantity_lots < node.open_lots,
-            f"order {node.order_id} cannot keep priority",
-        )
+        if event.price_ticks != node.price_ticks or new_open >= node.open_lots:
+            raise InvariantViolation(f"order {node.order_id} cannot keep priority")
         level = node.level
         assert level is not None
-        level.total_lots -= node.open_lots - event.open_quantity_lots
-        node.open_lots = event.open_quantity_lots
+        level.total_lots -= node.open_lots - new_open
+        node.open_lots = new_open
         return
-    side = _side_of(market, node.side)
+    side = market.bids if node.side is _BUY else market.asks
     unlink_order(side, node)
     node.price_ticks = event.price_ticks
-    node.open_lots = event.open_quantity_lots
+    node.open_lots = new_open
     append_order(side, node)
 
 
 def _evolve_book_delta(state: VenueState, event: BookDelta) -> None:
     market = _market(state, event.symbol)
-    invariant(
-        event.update_seq == market.update_seq + 1, f"update seq {event.update_seq} out of sequence"
-    )
+    if event.update_seq != market.update_seq + 1:
+        raise InvariantViolation(f"update seq {event.update_seq} out of sequence")
     market.update_seq = event.update_seq
-    level = _side_of(market, event.side).level_at(event.price_ticks)
+    book = market.bids if event.side is _BUY else market.asks
+    level = book.levels.get(event.price_ticks * book.sign)
     total = level.total_lots if level is not None else 0
-    invariant(
-        total == event.quantity_lots,
-        f"{event.symbol} {event.side.name} {event.price_ticks}: book has {total}, delta says "
-        f"{event.quantity_lots}",
-    )
+    if total != event.quantity_lots:
+        raise InvariantViolation(
+            f"{event.symbol} {event.side.name} {event.price_ticks}: book has {total}, delta says "
+            f"{event.quantity_lots}"
+        )
 
 
 def _evolve_market_created(state: VenueState, event: MarketCreated) -> None:
@@ -959,8 +970,8 @@ _EVOLVERS: Final[dict[type, Callable[[VenueState, Any], None]]] = {
 def evolve(state: VenueState, event: VenueEvent) -> None:
     """Apply one event in place. Total: an event ``decide`` could not have produced is a bug."""
     evolver = _EVOLVERS.get(type(event))
-    invariant(evolver is not None, f"not a venue event: {type(event).__name__}")
-    assert evolver is not None
+    if evolver is None:
+        raise InvariantViolation(f"not a venue event: {type(event).__name__}")
     evolver(state, event)
 
 
