@@ -191,3 +191,55 @@ def test_every_clearing_cycle_ends_with_a_reconciliation(market: Market) -> None
     assert market.submit(CloseCycle(1), "clearing").accepted
     assert regulator.last_cycle(market.state("regulator")) == 1
     assert list(regulator.breaks(market.state("regulator"))) == []
+
+
+def test_netted_settlement_settles_a_cycles_trades_at_its_close(market: Market) -> None:
+    from seawall.clearing.commands import CloseCycle, Configure
+    from seawall.clearing.state import SettlementMode
+
+    assert market.submit(Configure(SettlementMode.NETTED), "clearing").accepted
+    alice = onboard(market, "broker-a", "alice")
+    bob = onboard(market, "broker-b", "bob", InvestorClass.PROFESSIONAL)
+    deposit(market, "bank-1", "broker-a", alice, "USD", 10_000_00, "HK-BANK-001")
+    deposit(market, "tx-2", "broker-b", bob, "BTC", 100_000_000, "bc1qbob")
+    assert place(market, "broker-a", alice, "BTCUSD", Side.BUY, PRICE, LOTS, "a-1").accepted
+    assert place(market, "broker-b", bob, "BTCUSD", Side.SELL, PRICE, LOTS // 2, "b-1").accepted
+    assert place(market, "broker-b", bob, "BTCUSD", Side.SELL, PRICE, LOTS // 2, "b-2").accepted
+    alice_ledger = AccountId(f"client:broker-a:{alice}")
+    ledger_state = market.state("ledger")
+    assert ledger.balance(ledger_state, alice_ledger, "BTC") == 0  # traded, not yet settled
+    assert market.submit(CloseCycle(1), "clearing").accepted
+    assert ledger.balance(ledger_state, alice_ledger, "BTC") == 1_000_000
+    assert ledger.held(ledger_state, alice_ledger, "USD") == 0
+    order = broker.order_by_client_id(market.state("broker"), "broker-a", alice, "a-1")
+    assert order is not None and order.status == OrderStatus.FILLED and order.closed
+    _agree(market)
+    assert list(regulator.breaks(market.state("regulator"))) == []
+
+
+def test_netted_an_order_cancelled_before_the_cycle_keeps_its_hold_until_settlement(
+    market: Market,
+) -> None:
+    from seawall.clearing.commands import CloseCycle, Configure
+    from seawall.clearing.state import SettlementMode
+
+    assert market.submit(Configure(SettlementMode.NETTED), "clearing").accepted
+    alice = onboard(market, "broker-a", "alice")
+    bob = onboard(market, "broker-b", "bob", InvestorClass.PROFESSIONAL)
+    deposit(market, "bank-1", "broker-a", alice, "USD", 10_000_00, "HK-BANK-001")
+    deposit(market, "tx-2", "broker-b", bob, "BTC", 100_000_000, "bc1qbob")
+    assert place(market, "broker-a", alice, "BTCUSD", Side.BUY, PRICE, LOTS, "a-1").accepted
+    assert place(market, "broker-b", bob, "BTCUSD", Side.SELL, PRICE, LOTS // 4, "b-1").accepted
+    cancel = RequestCancel("broker-a", alice, client_order_id="a-1")
+    assert market.submit(cancel, "broker-a").accepted
+    alice_ledger = AccountId(f"client:broker-a:{alice}")
+    ledger_state = market.state("ledger")
+    assert ledger.held(ledger_state, alice_ledger, "USD") > 0  # still owed to the cycle
+    assert market.submit(CloseCycle(1), "clearing").accepted
+    assert ledger.balance(ledger_state, alice_ledger, "BTC") == 250_000
+    assert ledger.held(ledger_state, alice_ledger, "USD") == 0
+    order = broker.order_by_client_id(market.state("broker"), "broker-a", alice, "a-1")
+    assert order is not None and order.status == OrderStatus.CANCELED and order.closed
+    _agree(market)
+    market.commit()
+    assert replay(market.store).state_hash == market.state_hash()

@@ -28,10 +28,12 @@ from seawall.broker import machine as broker
 from seawall.broker.amounts import quote_tick_lots as _quote_tick_lots
 from seawall.broker.state import Actor as BrokerActor
 from seawall.broker.state import InvestorClass as BrokerClass
-from seawall.broker.state import OrderStatus
+from seawall.broker.state import OrderStatus, TimeInForce
 from seawall.clearing import commands as clc
 from seawall.clearing import events as cle
+from seawall.clearing import machine as clearing
 from seawall.clearing.state import Party as ClearingParty
+from seawall.clearing.state import SettlementMode
 from seawall.clearing.state import Side as ClearingSide
 from seawall.core.ids import AccountId, AssetCode, TransferId
 from seawall.core.machine import Context, Rejection
@@ -278,9 +280,21 @@ def _broker_order(
     return None
 
 
+def _awaits_settlement(states: States, broker_order_id: str) -> bool:
+    """Whether clearing still owes a settlement for a trade of this order (netted mode)."""
+    return any(
+        broker_order_id in (obligation.buyer.broker_order_id, obligation.seller.broker_order_id)
+        for obligation in clearing.unsettled_obligations(states["clearing"])
+    )
+
+
 def _order_ended(event: Any, ctx: Context, states: States, cause: Any) -> list[Any]:
     found = _broker_order(states, event.order_id, event.account_id, cause)
     if found is None:
+        return []
+    if _awaits_settlement(states, found[1]):
+        # Netted settlement: the order's hold must stay until its trades settle at the cycle's
+        # close; the order is closed when its last fill is applied (``_fill_applied``).
         return []
     status = OrderStatus.CANCELED if isinstance(event, ve.OrderCancelled) else OrderStatus.EXPIRED
     return [bc.CloseOrder(found[0], found[1], status, str(event.reason.name).lower())]
@@ -304,9 +318,19 @@ def _release_hold(event: Any, ctx: Context, states: States, cause: Any) -> list[
 
 
 def _fill_applied(event: be.FillApplied, ctx: Context, states: States, cause: Any) -> list[Any]:
-    if event.status != OrderStatus.FILLED:
+    if event.status == OrderStatus.FILLED:
+        return [bc.CloseOrder(event.broker_id, event.broker_order_id, OrderStatus.FILLED, "filled")]
+    if states["clearing"].mode is not SettlementMode.NETTED:
+        return []  # per trade: the venue's cancel or expiry closes the order itself
+    live = states["venue"].client_order_ids.get(event.account_id, {})
+    if event.broker_order_id in live or _awaits_settlement(states, event.broker_order_id):
         return []
-    return [bc.CloseOrder(event.broker_id, event.broker_order_id, OrderStatus.FILLED, "filled")]
+    order = broker.order(states["broker"], event.broker_id, event.broker_order_id)
+    if order is None or order.closed:
+        return []
+    # It left the venue while its trades awaited the cycle: close it now, as the venue did.
+    gone = OrderStatus.CANCELED if order.time_in_force == TimeInForce.GTC else OrderStatus.EXPIRED
+    return [bc.CloseOrder(event.broker_id, event.broker_order_id, gone, "left the book")]
 
 
 # --- trades and settlement --------------------------------------------------------------------
