@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from seawall.adapters.storage import open_store
-from seawall.cli.keys import load_keys
 from seawall.cli.log_commands import publish_log
 from seawall.core.clock import StepClock
 from seawall.core.signing import SigningKey
+from seawall.node.keys import load_keys
 from seawall.sim.genesis import open_market
 from seawall.sim.market_scenario import build_market
 from seawall.sim.scenarios import dvp_scenario

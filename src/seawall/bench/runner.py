@@ -25,6 +25,7 @@ __all__ = ["BENCHMARKS", "run_benchmark"]
 
 #: name -> "module:function"
 BENCHMARKS: Final = {
+    "api": "seawall.api.bench:run",
     "journal": "seawall.bench.journal:run",
     "log": "seawall.bench.log:run",
     "match": "seawall.bench.match:run",

@@ -21,7 +21,6 @@ from rich.table import Table
 from seawall.adapters.storage import open_store
 from seawall.broker import machine as broker
 from seawall.broker.state import Side
-from seawall.cli.keys import load_keys
 from seawall.cli.log_commands import publish_log
 from seawall.core.clock import StepClock
 from seawall.core.units import format_fixed
@@ -29,6 +28,7 @@ from seawall.custody import machine as custody
 from seawall.journal import verify_journal
 from seawall.kernel import Market, Outcome, ReplayDivergence, replay
 from seawall.ledger import machine as ledger
+from seawall.node.keys import load_keys
 from seawall.regulator import machine as regulator
 from seawall.regulator.commands import RunReconciliation
 from seawall.sim.genesis import open_market

@@ -10,11 +10,11 @@ import typer
 from rich.console import Console
 
 from seawall.adapters.storage import open_store
-from seawall.cli.keys import load_keys
 from seawall.kernel.attest import attest
 from seawall.kernel.projection import Projector
 from seawall.kernel.publish import LogPublisher
 from seawall.kernel.replay import recover
+from seawall.node.keys import load_keys
 from seawall.verifier import VerificationFailed, verify_log
 from seawall.verifier.check import fetcher_for
 

@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 
 from seawall.adapters.storage import open_store
-from seawall.cli import log_commands
+from seawall.cli import api_commands, log_commands
 from seawall.cli.progress import counting_progress
 from seawall.core.errors import JournalCorrupt, JournalGap, SeawallError, StorageError
 from seawall.kernel import ReplayDivergence, replay
@@ -28,6 +28,7 @@ app = typer.Typer(
 journal_app = typer.Typer(help="Inspect and verify a journal.", no_args_is_help=True)
 app.add_typer(journal_app, name="journal")
 log_commands.register(app)
+api_commands.register(app)
 
 console = Console()
 err_console = Console(stderr=True)

@@ -1,0 +1,2 @@
+"""A node's data directory: its keys, and what the entry points (CLI, API server) share about
+where things live. Above the kernel, below every entry point."""
