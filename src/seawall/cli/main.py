@@ -134,12 +134,24 @@ def demo_command(
     ftx: bool = typer.Option(
         False, "--ftx", help="Then play the FTX insider and watch the institutions catch it."
     ),
+    serve: bool = typer.Option(
+        False, "--serve", help="Then serve the market through the Binance-compatible API."
+    ),
+    host: str = typer.Option("127.0.0.1", "--host", help="Where --serve listens."),
+    port: int = typer.Option(8000, "--port", help="Where --serve listens."),
+    duration: float | None = typer.Option(
+        None, "--duration", help="With --serve: stop after this many seconds (else Ctrl-C)."
+    ),
 ) -> None:
     """Run the market with every institution end to end and show where to check it."""
     from seawall.cli.demo import run_demo
 
     try:
         run_demo(console, data, fresh, ftx)
+        if serve:
+            from seawall.cli.demo_serve import serve_demo
+
+            serve_demo(console, data, host, port, duration)
     except SeawallError as exc:
         err_console.print(f"[red]demo failed[/red] {exc}")
         raise typer.Exit(1) from exc

@@ -1,0 +1,64 @@
+"""The serving half of ``seawall demo --serve``: after the scenario, the same market is served
+through the Binance-compatible API with a funded demo account, and a CCXT one-liner that works
+against it is printed. It runs until Ctrl-C, or for ``--duration`` seconds."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from rich.console import Console
+
+from seawall.api.app import create_app
+from seawall.api.server import ServerThread, limits_from, market_lock, open_served_market
+from seawall.api.service import create_account
+from seawall.identity.state import InvestorClass
+
+__all__ = ["serve_demo"]
+
+FUNDS = {"USD": 100_000_00, "BTC": 100_000_000, "ETH": 5 * 10**18}
+
+
+def serve_demo(
+    console: Console, data: Path, host: str, port: int, duration_s: float | None
+) -> None:
+    with market_lock(data):
+        store, market, keys = open_served_market(data)
+        try:
+            key, account_id = create_account(
+                market, keys, "broker-a", InvestorClass.PROFESSIONAL, FUNDS, name="demo-trader"
+            )
+            market.commit()
+            api = create_app(market, keys, limits_from(data))
+            with ServerThread(api, host, port) as server:
+                _announce(console, server.url, key.api_key, key.hmac_secret or "", account_id)
+                deadline = None if duration_s is None else time.monotonic() + duration_s
+                try:
+                    while deadline is None or time.monotonic() < deadline:
+                        time.sleep(0.2)
+                except KeyboardInterrupt:
+                    console.print("stopping")
+        finally:
+            keys.close()
+            store.close()
+
+
+def _announce(console: Console, url: str, api_key: str, secret: str, account_id: str) -> None:
+    console.rule("[bold]the market is live: Binance-compatible API")
+    console.print(f"REST      {url}/api/v3   streams {url.replace('http', 'ws')}/ws")
+    console.print(f"account   {account_id} at broker-a (professional), funded with USD, BTC, ETH")
+    console.print(f"API key   {api_key}")
+    console.print(f"secret    {secret}")
+    one_liner = (
+        'python -c "import ccxt; x = ccxt.binance({'
+        f"'apiKey': '{api_key}', 'secret': '{secret}', "
+        f"'urls': {{'api': {{'public': '{url}/api/v3', 'private': '{url}/api/v3'}}}}, "
+        "'options': {'fetchCurrencies': False, 'fetchMargins': False, "
+        "'fetchMarkets': {'types': ['spot']}}}); "
+        "print(x.fetch_ticker('BTC/USD')['last'], x.fetch_balance()['total']['BTC'])\""
+    )
+    console.print("try it with CCXT (from the repository, .venv/bin/python):", soft_wrap=True)
+    console.print(
+        one_liner.replace("python -c", ".venv/bin/python -c"), soft_wrap=True, markup=False
+    )
+    console.print("Ctrl-C stops the market; the journal stays, and `make demo` starts afresh.")
