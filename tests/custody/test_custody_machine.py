@@ -40,8 +40,10 @@ from seawall.custody import (
     MarkWithdrawalHeld,
     OpenClientAccount,
     Party,
+    PublishReserves,
     Rebalance,
     RequestWithdrawal,
+    ReservesPublished,
     WalletKind,
     WalletsRebalanced,
     WithdrawalCosigned,
@@ -65,6 +67,7 @@ from seawall.custody import (
     wallet_balance,
     withdrawal,
 )
+from seawall.custody.machine import restore, snapshot, state_hash
 
 T0 = 1_700_000_000_000_000_000
 COOLING_OFF = hk_rules.WITHDRAWAL_DESTINATION_COOLING_OFF_NS
@@ -479,6 +482,7 @@ def test_every_command_and_event_round_trips_on_the_wire(world: CustodyState) ->
         ExecuteWithdrawal("w"),
         FailWithdrawal("w", 6005, "no funds"),
         Rebalance("ETH"),
+        PublishReserves("por-1", b"r" * 32, (("ETH", 10, 10, 10_000),)),
     ]
     assert {type(c) for c in commands} == set(COMMANDS)
     for command in commands:
@@ -488,13 +492,14 @@ def test_every_command_and_event_round_trips_on_the_wire(world: CustodyState) ->
     events: list[CustodyEvent] = []
     state = CustodyState()
     driver_ctx = Context(1, T0, "kernel")
-    for command in commands[:-2]:
+    for command in commands[:-3]:
         outcome = decide(state, command, driver_ctx)
         assert isinstance(outcome, list), (command, outcome)
         for event in outcome:
             evolve(state, event)
         events += outcome
     events += [WithdrawalFailed("w", 1, "x", "wd:w", True), WalletsRebalanced("E", "a", "b", 1)]
+    events.append(ReservesPublished("por-1", b"r" * 32, (("ETH", 10, 10, 10_000),)))
     assert {type(e) for e in events} == set(EVENTS)
     for event in events:
         assert decode(encode(event), CustodyEvent) == event  # type: ignore[arg-type]
@@ -592,3 +597,23 @@ def test_custody_uses_no_clock_randomness_float_or_unsorted_set() -> None:
                 ):
                     problems.append(f"{where} iterates state.deposit_ids unsorted")
     assert problems == []
+
+
+def test_reserves_are_anchored_once_with_honest_ratios(driver: Any) -> None:
+    state = CustodyState()
+    root = b"\x01" * 32
+    short = PublishReserves("por-1", root, (("BTC", 400, 300, 7_500), ("USD", 0, 5, 10_000)))
+    (event,) = driver.ok(state, short)
+    assert isinstance(event, ReservesPublished) and event.ratios[0][3] == 7_500
+    assert state.reserves_published == {"por-1": root}
+    driver.rejected(state, short, CustodyRejection.RESERVES_ALREADY_PUBLISHED)
+    for bad in (
+        PublishReserves("por-2", root, (("BTC", 400, 300, 9_000),)),  # a flattering ratio
+        PublishReserves("por-2", b"short", (("BTC", 1, 1, 10_000),)),
+        PublishReserves("por-2", root, ()),
+        PublishReserves("por-2", root, (("BTC", 1, 1, 10_000), ("BTC", 1, 1, 10_000))),
+        PublishReserves("por-2", root, (("BTC", -1, 1, 10_000),)),
+        PublishReserves("bad id!", root, (("BTC", 1, 1, 10_000),)),
+    ):
+        driver.rejected(state, bad, CustodyRejection.INVALID_RESERVES)
+    assert state_hash(restore(snapshot(state))) == state_hash(state)

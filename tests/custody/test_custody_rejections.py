@@ -330,7 +330,12 @@ def test_rejection(
 
 def test_every_code_is_provoked() -> None:
     # CUSTODY_FULL: tests below; WALLET_INSUFFICIENT: test_custody_machine (needs its own state)
-    provoked = {code for _, _, code, _ in CASES} | {R.CUSTODY_FULL, R.WALLET_INSUFFICIENT}
+    provoked = {code for _, _, code, _ in CASES} | {
+        R.CUSTODY_FULL,
+        R.WALLET_INSUFFICIENT,
+        R.INVALID_RESERVES,  # test_custody_machine: reserves
+        R.RESERVES_ALREADY_PUBLISHED,
+    }
     assert provoked == set(CustodyRejection)
 
 

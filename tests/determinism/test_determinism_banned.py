@@ -26,6 +26,7 @@ DOMAIN = [
     "custody",
     "regulator",
     "public",
+    "reserves",
 ]
 BANNED_MODULES = {
     "time",

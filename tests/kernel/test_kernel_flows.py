@@ -139,3 +139,19 @@ def test_a_withdrawal_returns_to_origin_co_signed_by_clearing_and_custody(market
     assert list(regulator.breaks(market.state("regulator"))) == []
     market.commit()
     assert replay(market.store).state_hash == market.state_hash()
+
+
+def test_reserves_below_liabilities_raise_a_journaled_alert(market: Market) -> None:
+    from seawall.custody.commands import PublishReserves
+
+    root = b"\x07" * 32
+    healthy = PublishReserves("por-1", root, (("BTC", 100, 100, 10_000),))
+    assert market.submit(healthy, "custody").accepted
+    assert list(regulator.alerts(market.state("regulator"))) == []
+    short = PublishReserves("por-2", root, (("BTC", 100, 60, 6_000), ("USD", 5, 5, 10_000)))
+    assert market.submit(short, "custody").accepted
+    (alert,) = regulator.alerts(market.state("regulator"))
+    assert (
+        alert.code == "RESERVES_BELOW_LIABILITIES"
+        and "BTC reserves 60 < liabilities 100" in alert.detail
+    )

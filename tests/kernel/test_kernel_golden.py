@@ -39,6 +39,11 @@ GOLDEN = {
         "ccbf1f092768ed3df1296c1ccc67126ca07c3e11621df3f6abdf5c296ca2f892",
         "d70d9b2bf3dc30d8570701fb7455c49405b3921ba5930bc4c2077a138572c1ef",
     ),
+    # 6: custody's state gains the proof-of-reserves roots it anchored.
+    6: (
+        "1bc3d85924dbd2dd05bf38577490741b5b9e3420d696b7393f39413c9c525a70",
+        "ee24fa2e7a2025731fc1cc37cf6f902076edc8ddfcb8112a589bfa6fc74f6f38",
+    ),
 }
 
 

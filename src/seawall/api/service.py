@@ -31,6 +31,7 @@ from typing import Any, Final, NamedTuple, TypeVar
 
 import msgspec
 
+from seawall.adapters.clock import SystemClock
 from seawall.api.keys import ApiKey, KeyStore
 from seawall.api.readmodels import Changes, ReadModels
 from seawall.broker import machine as broker
@@ -68,13 +69,6 @@ T = TypeVar("T")
 
 #: Decimals of each asset custody holds.
 ASSET_DECIMALS: Final = {code: decimals for code, decimals, *_ in ASSETS}
-
-
-class SystemClock:
-    """The machine's clock, for the sequencer of a served market."""
-
-    def now_ns(self) -> int:
-        return time.time_ns()
 
 
 class ServiceUnavailableError(Exception):

@@ -29,6 +29,7 @@ BENCHMARKS: Final = {
     "journal": "seawall.bench.journal:run",
     "log": "seawall.bench.log:run",
     "match": "seawall.bench.match:run",
+    "por": "seawall.reserves.bench:run",
 }
 
 

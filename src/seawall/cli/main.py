@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 
 from seawall.adapters.storage import open_store
-from seawall.cli import api_commands, log_commands
+from seawall.cli import api_commands, log_commands, por_commands
 from seawall.cli.progress import counting_progress
 from seawall.core.errors import JournalCorrupt, JournalGap, SeawallError, StorageError
 from seawall.kernel import ReplayDivergence, replay
@@ -29,6 +29,7 @@ journal_app = typer.Typer(help="Inspect and verify a journal.", no_args_is_help=
 app.add_typer(journal_app, name="journal")
 log_commands.register(app)
 api_commands.register(app)
+por_commands.register(app)
 
 console = Console()
 err_console = Console(stderr=True)

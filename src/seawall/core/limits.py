@@ -37,6 +37,7 @@ __all__ = [
     "custody_destinations_per_asset_max",
     "custody_failure_reason_length_max",
     "custody_party_field_length_max",
+    "custody_reserves_published_max",
     "custody_verification_ref_length_max",
     "custody_withdrawal_id_length_max",
     "custody_withdrawals_open_max",
@@ -273,3 +274,6 @@ broker_orders_max: Final = 99_999_999
 broker_open_orders_per_client_max: Final = 1000
 #: A broker's maker or taker fee rate in basis points (1_000 = 10 %).
 broker_fee_bps_max: Final = 1_000
+
+#: Proof-of-reserves snapshots custody anchors in the journal (one a day for centuries).
+custody_reserves_published_max: Final = 1_000_000

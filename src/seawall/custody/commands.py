@@ -37,6 +37,7 @@ __all__ = [
     "MarkWithdrawalHeld",
     "OpenClientAccount",
     "Party",
+    "PublishReserves",
     "Rebalance",
     "RequestWithdrawal",
 ]
@@ -142,6 +143,16 @@ class Rebalance(msgspec.Struct, frozen=True, tag="custody.rebalance", tag_field=
     asset: str
 
 
+class PublishReserves(msgspec.Struct, frozen=True, tag="custody.publish_reserves", tag_field="k"):
+    """Anchor a proof-of-reserves snapshot in the journal: the liabilities Merkle sum tree's root
+    and, per asset, ``(asset, liabilities_minor, reserves_minor, ratio_bps)`` with
+    ``ratio_bps = reserves * 10000 // liabilities`` (10000 when nothing is owed)."""
+
+    snapshot_id: str
+    liabilities_root: bytes
+    ratios: tuple[tuple[str, int, int, int], ...]
+
+
 #: Every custody command, decodable by its ``"k"`` tag.
 CustodyCommand = (
     ConfigureAsset
@@ -154,6 +165,7 @@ CustodyCommand = (
     | ExecuteWithdrawal
     | FailWithdrawal
     | Rebalance
+    | PublishReserves
 )
 
 COMMANDS: tuple[type[CustodyCommand], ...] = (
@@ -167,6 +179,7 @@ COMMANDS: tuple[type[CustodyCommand], ...] = (
     ExecuteWithdrawal,
     FailWithdrawal,
     Rebalance,
+    PublishReserves,
 )
 
 #: Commands only the kernel may submit (``ctx.submitter == KERNEL_SUBMITTER``).

@@ -27,6 +27,7 @@ __all__ = [
     "CustodyEvent",
     "DepositConfirmed",
     "DestinationAdded",
+    "ReservesPublished",
     "WalletsRebalanced",
     "WithdrawalCosigned",
     "WithdrawalExecuted",
@@ -153,6 +154,17 @@ class WalletsRebalanced(
     amount_minor: int
 
 
+class ReservesPublished(
+    msgspec.Struct, frozen=True, tag="custody.reserves_published", tag_field="k"
+):
+    """A proof-of-reserves snapshot is anchored: its root and per-asset coverage (see
+    ``PublishReserves``); a ratio under 10000 bps means reserves fall short of liabilities."""
+
+    snapshot_id: str
+    liabilities_root: bytes
+    ratios: tuple[tuple[str, int, int, int], ...]
+
+
 #: Every custody event, decodable by its ``"k"`` tag.
 CustodyEvent = (
     AssetConfigured
@@ -165,6 +177,7 @@ CustodyEvent = (
     | WithdrawalExecuted
     | WithdrawalFailed
     | WalletsRebalanced
+    | ReservesPublished
 )
 
 EVENTS: tuple[type[CustodyEvent], ...] = (
@@ -178,4 +191,5 @@ EVENTS: tuple[type[CustodyEvent], ...] = (
     WithdrawalExecuted,
     WithdrawalFailed,
     WalletsRebalanced,
+    ReservesPublished,
 )

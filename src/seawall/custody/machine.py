@@ -62,6 +62,7 @@ from seawall.custody.commands import (
     FailWithdrawal,
     MarkWithdrawalHeld,
     OpenClientAccount,
+    PublishReserves,
     Rebalance,
     RequestWithdrawal,
 )
@@ -71,6 +72,7 @@ from seawall.custody.events import (
     CustodyEvent,
     DepositConfirmed,
     DestinationAdded,
+    ReservesPublished,
     WalletsRebalanced,
     WithdrawalCosigned,
     WithdrawalExecuted,
@@ -166,7 +168,43 @@ def decide(
         return _decide_rebalance(state, command)
     if isinstance(command, ConfigureAsset):
         return _decide_configure_asset(state, command)
+    if isinstance(command, PublishReserves):
+        return _decide_publish_reserves(state, command)
     raise InvariantViolation(f"custody.decide given a non-custody command {type(command).__name__}")
+
+
+def _decide_publish_reserves(
+    state: CustodyState, command: PublishReserves
+) -> list[CustodyEvent] | Rejection:
+    rejection = _bad_id(command.snapshot_id, "snapshot id", 64)
+    if rejection is not None:
+        return reject(R.INVALID_RESERVES, rejection.message)
+    if not isinstance(command.liabilities_root, bytes) or len(command.liabilities_root) != 32:
+        return reject(R.INVALID_RESERVES, "the liabilities root must be 32 bytes")
+    ratios = command.ratios
+    if not 0 < len(ratios) <= limits.assets_max:
+        return reject(R.INVALID_RESERVES, f"1..{limits.assets_max} assets, got {len(ratios)}")
+    seen: set[str] = set()
+    for asset, owed, held, ratio_bps in ratios:
+        if asset in seen:
+            return reject(R.INVALID_RESERVES, f"asset {asset!r} is listed twice")
+        seen.add(asset)
+        amounts = (owed, held, ratio_bps)
+        if any(type(x) is not int or not 0 <= x <= _AMOUNT_MAX for x in amounts):
+            return reject(R.INVALID_RESERVES, f"{asset}: amounts must be in 0..amount_minor_max")
+        expected = 10_000 if owed == 0 else held * 10_000 // owed
+        if ratio_bps != expected:
+            return reject(
+                R.INVALID_RESERVES,
+                f"{asset}: ratio {ratio_bps} bps, but {held} / {owed} is {expected} bps",
+            )
+    if command.snapshot_id in state.reserves_published:
+        return reject(
+            R.RESERVES_ALREADY_PUBLISHED, f"snapshot {command.snapshot_id!r} is already anchored"
+        )
+    if len(state.reserves_published) >= limits.custody_reserves_published_max:
+        return reject(R.CUSTODY_FULL, "custody_reserves_published_max reached")
+    return [ReservesPublished(command.snapshot_id, command.liabilities_root, command.ratios)]
 
 
 def _bad_id(value: object, what: str, length_max: int) -> Rejection | None:
@@ -736,6 +774,9 @@ def evolve(state: CustodyState, event: CustodyEvent) -> None:
         record.failure_code = event.code
         record.failure_reason = event.reason
         state.withdrawals_open -= 1
+    elif isinstance(event, ReservesPublished):
+        invariant(event.snapshot_id not in state.reserves_published, "ReservesPublished twice")
+        state.reserves_published[event.snapshot_id] = event.liabilities_root
     elif isinstance(event, WalletsRebalanced):
         _evolve_rebalanced(state, event)
     elif isinstance(event, DestinationAdded):
@@ -956,6 +997,7 @@ def canonical(state: CustodyState) -> CustodySnapshot:
             _withdrawal_record(withdrawal_id, record)
             for withdrawal_id, record in sorted(state.withdrawals.items())
         ),
+        reserves_published=tuple(sorted(state.reserves_published.items())),
     )
 
 
@@ -1007,6 +1049,8 @@ def restore(data: bytes) -> CustodyState:
             )
         state.clients[(client_record.broker_id, client_record.account_id)] = client
     state.deposit_ids.update(snap.deposit_ids)
+    _require_sorted_unique([(s,) for s, _ in snap.reserves_published], "reserve snapshots")
+    state.reserves_published.update(snap.reserves_published)
     for record in snap.withdrawals:
         restored = Withdrawal(
             record.broker_id,

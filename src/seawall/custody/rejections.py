@@ -58,6 +58,10 @@ exactly as it was.
  5028   CUSTODY_FULL                ``assets_max``, ``custody_client_accounts_max``,
                                     ``custody_destinations_per_asset_max`` or
                                     ``custody_withdrawals_open_max`` reached
+ 5029   INVALID_RESERVES            ``PublishReserves`` with a malformed snapshot id or root, no
+                                    or duplicate assets, an amount out of range, or a ratio that
+                                    is not ``reserves * 10000 // liabilities``
+ 5030   RESERVES_ALREADY_PUBLISHED  that snapshot id was anchored before
 ======  ==========================  =============================================================
 """
 
@@ -100,3 +104,5 @@ class CustodyRejection(IntEnum):
     BALANCE_OVERFLOW = 5026
     INVALID_FAILURE = 5027
     CUSTODY_FULL = 5028
+    INVALID_RESERVES = 5029
+    RESERVES_ALREADY_PUBLISHED = 5030

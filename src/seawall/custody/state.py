@@ -221,7 +221,14 @@ class Withdrawal:
 class CustodyState:
     """Everything custody knows. Mutated only by ``machine.evolve``."""
 
-    __slots__ = ("assets", "clients", "deposit_ids", "withdrawals", "withdrawals_open")
+    __slots__ = (
+        "assets",
+        "clients",
+        "deposit_ids",
+        "reserves_published",
+        "withdrawals",
+        "withdrawals_open",
+    )
 
     def __init__(self) -> None:
         self.assets: dict[str, AssetConfig] = {}
@@ -232,6 +239,8 @@ class CustodyState:
         self.withdrawals: dict[str, Withdrawal] = {}
         #: withdrawals not yet executed or failed (bounded by ``custody_withdrawals_open_max``)
         self.withdrawals_open = 0
+        #: proof-of-reserves snapshot id -> its liabilities root, for every snapshot anchored
+        self.reserves_published: dict[str, bytes] = {}
 
 
 # --- canonical form: the snapshot and the input of state_hash ------------------------------------
@@ -298,3 +307,4 @@ class CustodySnapshot(msgspec.Struct, frozen=True, tag="custody.snapshot", tag_f
     clients: tuple[ClientRecord, ...]
     deposit_ids: tuple[str, ...]
     withdrawals: tuple[WithdrawalRecord, ...]
+    reserves_published: tuple[tuple[str, bytes], ...] = ()

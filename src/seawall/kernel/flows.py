@@ -9,6 +9,7 @@ from typing import Any, Final
 
 from seawall.clearing import commands as clc
 from seawall.clearing import events as cle
+from seawall.core import limits
 from seawall.core.ids import AccountId, AssetCode, TransferId
 from seawall.core.machine import Context, Rejection
 from seawall.custody import commands as cc
@@ -213,6 +214,26 @@ def _describe(kind: str, ledger_minor: int, custody_minor: int) -> str:
     return "the ledger's client balance differs from what custody, clearing and the broker record"
 
 
+def _reserves_published(
+    event: ce.ReservesPublished, ctx: Context, states: States, cause: Any
+) -> list[Any]:
+    """Reserves below liabilities in a published snapshot is the FTX signal: an alert."""
+    short = [row for row in event.ratios if row[3] < 10_000]
+    if not short:
+        return []
+    detail = f"snapshot {event.snapshot_id}: " + "; ".join(
+        f"{asset} reserves {held} < liabilities {owed} ({bps} bps)"
+        for asset, owed, held, bps in short
+    )
+    return [
+        rc.RecordAlert(
+            source="custody",
+            code="RESERVES_BELOW_LIABILITIES",
+            detail=detail[: limits.regulator_detail_length_max],
+        )
+    ]
+
+
 #: Event type -> the commands it causes.
 EVENT_ROUTES: Final[dict[type[Any], Any]] = {
     ie.ClientOnboarded: _client_onboarded,
@@ -229,6 +250,7 @@ EVENT_ROUTES: Final[dict[type[Any], Any]] = {
     ce.WalletsRebalanced: _wallets_rebalanced,
     re_.WarrantIssued: _warrant_issued,
     re_.ReconciliationStarted: _reconciliation_started,
+    ce.ReservesPublished: _reserves_published,
 }
 
 #: Command type -> the commands its refusal causes (for kernel-derived commands in a flow).

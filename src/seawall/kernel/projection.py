@@ -257,5 +257,8 @@ PUBLIC_FIELDS: Final = frozenset(
         "time_in_force",
         "update_seq",
         "venue_order_id",
+        "snapshot_id",
+        "liabilities_root",
+        "ratios",
     }
 )

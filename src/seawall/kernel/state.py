@@ -15,7 +15,8 @@ __all__ = ["LOGIC_VERSION", "market_state_hash", "new_states"]
 #: 3 = the licence stage, and identity, custody and the regulator in the market.
 #: 4 = clearing in the market (co-signs withdrawals).
 #: 5 = brokers and the venue: the whole order, trade and settlement flow.
-LOGIC_VERSION: Final = 5
+#: 6 = custody anchors proof-of-reserves snapshots (its state gained their roots).
+LOGIC_VERSION: Final = 6
 
 
 def new_states() -> dict[str, Any]:
