@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: demo test lint typecheck contracts pytest bench bench-peers sync clean
+.PHONY: demo test lint typecheck contracts pytest bench bench-peers browser sync clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -38,7 +38,11 @@ contracts: sync
 pytest: sync
 	$(BIN)/pytest
 
-test: lint typecheck contracts pytest
+# The browser tests drive Debian's Chromium through Playwright; no browser is ever downloaded.
+browser:
+	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
+test: browser lint typecheck contracts pytest
 
 # The benchmarks' peers live in their own environment, never the package's.
 .bench-peers/.installed: bench/peers-requirements.txt

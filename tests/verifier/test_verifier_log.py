@@ -12,9 +12,11 @@ import pytest
 
 from seawall.adapters.storage import open_store
 from seawall.cli.log_commands import publish_log
+from seawall.cli.por_commands import anchor_reserves, take_snapshot
 from seawall.core.clock import StepClock
 from seawall.core.signing import SigningKey
 from seawall.node.keys import load_keys
+from seawall.reserves.tree import PrivacyPolicy
 from seawall.sim.genesis import open_market
 from seawall.sim.market_scenario import build_market
 from seawall.sim.scenarios import dvp_scenario
@@ -109,6 +111,8 @@ def test_a_fork_is_detected(published: Path, tmp_path: Path) -> None:
         build_market(market)
         market.submit_bytes(b"\x81\xa1k\xadledger.teleport", "custody")
         market.commit()
+    snapshot, _ = take_snapshot(forked, None, PrivacyPolicy(), [], False)
+    anchor_reserves(forked, snapshot)
     assert _journal_size(forked) == _journal_size(published)
     publish_log(forked)
     with pytest.raises(VerificationFailed) as caught:

@@ -84,6 +84,7 @@ def register(app: typer.Typer) -> None:
         """Serve the Binance-compatible API (REST + WebSocket) over a persistent market."""
         from seawall.api.app import create_app
         from seawall.api.server import limits_from, market_lock, open_served_market, serve
+        from seawall.web import mount_web
 
         try:
             with market_lock(data):
@@ -97,6 +98,7 @@ def register(app: typer.Typer) -> None:
                 )
                 serve_file.chmod(0o600)
                 api = create_app(market, keys, limits_from(data), admin_token=token)
+                mount_web(api, data, token)
                 console.print(
                     f"Seawall API on http://{host}:{port}/api/v3 (streams ws://{host}:{port}/ws), "
                     f"journal {data / 'journal.sqlite'}, {len(keys)} API keys"

@@ -22,6 +22,7 @@ from seawall.adapters.storage import open_store
 from seawall.broker import machine as broker
 from seawall.broker.state import Side
 from seawall.cli.log_commands import publish_log
+from seawall.cli.por_commands import anchor_reserves, take_snapshot
 from seawall.core.clock import StepClock
 from seawall.core.units import format_fixed
 from seawall.custody import machine as custody
@@ -31,6 +32,7 @@ from seawall.ledger import machine as ledger
 from seawall.node.keys import load_keys
 from seawall.regulator import machine as regulator
 from seawall.regulator.commands import RunReconciliation
+from seawall.reserves.tree import PrivacyPolicy
 from seawall.sim.genesis import open_market
 from seawall.sim.market_scenario import (
     BTC_PRICE,
@@ -112,6 +114,15 @@ def run_demo(console: Console, data: Path, fresh: bool, ftx: bool = False) -> No
 
 
 def _finish(console: Console, data: Path, path: Path) -> None:
+    snapshot, folder = take_snapshot(data, None, PrivacyPolicy(), [], True)
+    anchored = anchor_reserves(data, snapshot)
+    ratios = ", ".join(
+        f"{row.asset} {row.ratio_bps / 100:.2f} %" for row in snapshot.coverage if row.asset
+    )
+    console.print(
+        f"proof of reserves {snapshot.snapshot_id}: {snapshot.status}; reserves / liabilities "
+        f"{ratios}; anchored at seq {anchored}; client proofs in {folder / 'proofs'}"
+    )
     note, log_dir, vkeys = publish_log(data)
     checkpoint_line = " ".join(note.split("\n")[:2])
     console.print(f"transparency log published: {checkpoint_line} (cosigned by custody, regulator)")

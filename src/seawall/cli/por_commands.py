@@ -248,8 +248,9 @@ def _load_json(path: Path) -> Any:
         raise typer.Exit(1) from exc
 
 
-def _publish(data: Path, snapshot: PorSnapshot) -> None:
-    """Submit custody's ``PublishReserves`` for ``snapshot`` to the market in ``data``."""
+def anchor_reserves(data: Path, snapshot: PorSnapshot) -> int:
+    """Submit custody's ``PublishReserves`` for ``snapshot`` to the market in ``data``; return
+    the seq it was journaled at. ``ConditionFailed`` if custody refused it."""
     from seawall.adapters.clock import SystemClock
     from seawall.custody.commands import PublishReserves
     from seawall.kernel import Market
@@ -265,9 +266,8 @@ def _publish(data: Path, snapshot: PorSnapshot) -> None:
         market.commit()
     if outcome.rejection is not None:
         rejection = outcome.rejection
-        err_console.print(f"[red]not anchored[/red] {rejection.name}: {rejection.message}")
-        raise typer.Exit(1)
-    console.print(f"anchored in the journal at seq {outcome.seq} (and so in the transparency log)")
+        raise ConditionFailed(f"not anchored: {rejection.name}: {rejection.message}")
+    return outcome.seq
 
 
 def register(app: typer.Typer) -> None:
@@ -347,7 +347,12 @@ def register(app: typer.Typer) -> None:
             f"anchor: {folder / 'publication.json'} holds custody's PublishReserves fields"
         )
         if publish:
-            _publish(data, snapshot)
+            try:
+                seq = anchor_reserves(data, snapshot)
+            except ConditionFailed as exc:
+                err_console.print(f"[red]{exc}[/red]")
+                raise typer.Exit(1) from exc
+            console.print(f"anchored in the journal at seq {seq} (and so in the transparency log)")
         if fail_on_shortfall and snapshot.status == STATUS_SHORTFALL:
             raise typer.Exit(1)
 
