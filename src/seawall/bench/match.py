@@ -41,7 +41,7 @@ def run(progress: Progress | None = None, quick: bool = False) -> dict[str, Any]
         say(min(0.95, steps[0] / 60), message)
 
     result = venue_bench.run(
-        inner, n=n, deep_orders=deep, peer_paths=paths, engine_timeout_s=60.0 if quick else 180.0
+        inner, n=n, deep_orders=deep, peer_paths=paths, engine_timeout_s=60.0 if quick else 90.0
     )
     rows: list[dict[str, Any]] = []
     ratios: list[dict[str, Any]] = []
