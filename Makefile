@@ -23,7 +23,7 @@ $(VENV)/.synced: $(UV) uv.lock pyproject.toml
 sync: $(VENV)/.synced
 
 demo: sync
-	$(BIN)/seawall demo --serve
+	$(BIN)/seawall demo --simulate --serve
 
 lint: sync
 	$(BIN)/ruff check src tests

@@ -27,6 +27,7 @@ DOMAIN = [
     "regulator",
     "public",
     "reserves",
+    "surveillance",
 ]
 BANNED_MODULES = {
     "time",

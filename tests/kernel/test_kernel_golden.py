@@ -44,6 +44,11 @@ GOLDEN = {
         "1bc3d85924dbd2dd05bf38577490741b5b9e3420d696b7393f39413c9c525a70",
         "ee24fa2e7a2025731fc1cc37cf6f902076edc8ddfcb8112a589bfa6fc74f6f38",
     ),
+    # 7: surveillance joins the market.
+    7: (
+        "585541b7b304907b42f8e1e2cf6c4355184280c8e358e53197adf4f3a6356e60",
+        "def1518d7b826437398c3c81c9edfe3ff968059d1574b5a5210a3a792a89453e",
+    ),
 }
 
 

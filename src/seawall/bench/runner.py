@@ -30,6 +30,7 @@ BENCHMARKS: Final = {
     "log": "seawall.bench.log:run",
     "match": "seawall.bench.match:run",
     "por": "seawall.reserves.bench:run",
+    "surveillance": "seawall.bench.surveillance:run",
 }
 
 

@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 
 from seawall.adapters.storage import open_store
-from seawall.cli import api_commands, log_commands, por_commands
+from seawall.cli import api_commands, log_commands, por_commands, surveil_commands
 from seawall.cli.progress import counting_progress
 from seawall.core.errors import JournalCorrupt, JournalGap, SeawallError, StorageError
 from seawall.kernel import ReplayDivergence, replay
@@ -30,6 +30,7 @@ app.add_typer(journal_app, name="journal")
 log_commands.register(app)
 api_commands.register(app)
 por_commands.register(app)
+surveil_commands.register(app)
 
 console = Console()
 err_console = Console(stderr=True)
@@ -135,6 +136,11 @@ def demo_command(
     ftx: bool = typer.Option(
         False, "--ftx", help="Then play the FTX insider and watch the institutions catch it."
     ),
+    simulate: bool = typer.Option(
+        False,
+        "--simulate",
+        help="Also run the seeded simulator with manipulators and show surveillance's alerts.",
+    ),
     serve: bool = typer.Option(
         False, "--serve", help="Then serve the market through the Binance-compatible API."
     ),
@@ -149,6 +155,13 @@ def demo_command(
 
     try:
         run_demo(console, data, fresh, ftx)
+        if simulate:
+            import shutil
+
+            from seawall.cli.surveil_commands import simulate as run_simulation
+
+            shutil.rmtree(data.parent / "sim", ignore_errors=True)
+            run_simulation(console, data.parent / "sim")
         if serve:
             from seawall.cli.demo_serve import serve_demo
 

@@ -56,6 +56,9 @@ PRIVATE_FIELDS: Final = frozenset(
         "passed",
         "suitability_passed",
         "blocked",
+        "investigator",
+        "accessor",
+        "purpose",
     }
 )
 
@@ -73,6 +76,20 @@ PRIVATE_IN: Final[dict[str, frozenset[str]]] = {
     "broker.place_order": frozenset({"client_order_id"}),
     "broker.order_accepted": frozenset({"client_order_id"}),
     "broker.request_cancel": frozenset({"client_order_id"}),
+    # A case's reasons may describe a person; alerts themselves stay public.
+    **{
+        tag: frozenset({"reason"})
+        for tag in (
+            "surveillance.open_case",
+            "surveillance.case_opened",
+            "surveillance.share_case",
+            "surveillance.case_shared",
+            "surveillance.revoke_share",
+            "surveillance.share_revoked",
+            "surveillance.close_case",
+            "surveillance.case_closed",
+        )
+    },
 }
 
 _ACCOUNT_PATTERN: Final = re.compile(r"acct-[0-9a-f]{16}")
@@ -260,5 +277,20 @@ PUBLIC_FIELDS: Final = frozenset(
         "snapshot_id",
         "liabilities_root",
         "ratios",
+        "alert_id",
+        "alert_ids",
+        "alert_type",
+        "detector",
+        "detector_version",
+        "parameters",
+        "seq_from",
+        "seq_to",
+        "observed_ns",
+        "subjects",
+        "subject",
+        "evidence",
+        "case_id",
+        "agency",
+        "outcome",
     }
 )

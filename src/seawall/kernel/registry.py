@@ -33,6 +33,10 @@ from seawall.regulator import commands as regulator_commands
 from seawall.regulator import events as regulator_events
 from seawall.regulator import machine as regulator_machine
 from seawall.regulator.state import RegulatorState
+from seawall.surveillance import commands as surveillance_commands
+from seawall.surveillance import events as surveillance_events
+from seawall.surveillance import machine as surveillance_machine
+from seawall.surveillance.state import SurveillanceState
 from seawall.venue import commands as venue_commands
 from seawall.venue import events as venue_events
 from seawall.venue import machine as venue_machine
@@ -78,6 +82,13 @@ INSTITUTIONS: Final[tuple[Institution, ...]] = (
         restore=venue_machine.restore,
     ),
     _institution("ledger", ledger_commands, ledger_events, ledger_machine, LedgerState),
+    _institution(
+        "surveillance",
+        surveillance_commands,
+        surveillance_events,
+        surveillance_machine,
+        SurveillanceState,
+    ),
 )
 
 _BY_NAME: Final = {each.name: each for each in INSTITUTIONS}

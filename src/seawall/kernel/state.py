@@ -16,7 +16,8 @@ __all__ = ["LOGIC_VERSION", "market_state_hash", "new_states"]
 #: 4 = clearing in the market (co-signs withdrawals).
 #: 5 = brokers and the venue: the whole order, trade and settlement flow.
 #: 6 = custody anchors proof-of-reserves snapshots (its state gained their roots).
-LOGIC_VERSION: Final = 6
+#: 7 = surveillance joins the market: alerts and cases are journaled.
+LOGIC_VERSION: Final = 7
 
 
 def new_states() -> dict[str, Any]:

@@ -20,7 +20,16 @@ __all__ = ["INSTITUTION_KEYS", "ROLES", "DataKeys", "load_keys"]
 
 #: The sequencer, the log, the pseudonym key, and one key per institution (each signs its own
 #: state at every checkpoint; custody and the regulator also cosign the log as witnesses).
-INSTITUTION_KEYS = ("regulator", "identity", "custody", "clearing", "broker", "venue", "ledger")
+INSTITUTION_KEYS = (
+    "regulator",
+    "identity",
+    "custody",
+    "clearing",
+    "broker",
+    "venue",
+    "ledger",
+    "surveillance",
+)
 ROLES = ("sequencer", "log", "projection", *INSTITUTION_KEYS)
 LOG_ORIGIN = "seawall.local/journal"
 
