@@ -115,7 +115,7 @@ def test_a_trade_is_instructed_at_once_with_the_six_legs(kit: Any, markets: Any)
     seller = kit.party("b2", "bob", "o2", fee_bps=25)
     events = kit.ok(kit.trade(7, buyer, seller, price_ticks=1_234, quantity_lots=10))
     quote_minor = 12_340
-    buyer_fee, seller_fee = 13, 31  # ceil(12.34), ceil(30.85)
+    buyer_fee, seller_fee = 12, 31  # floor(12.34) from the buyer's hold, ceil(30.85)
     assert events == [
         ObligationCreated(
             obligation_id="XYZHKD:7",
@@ -311,12 +311,13 @@ def test_netting_offsets_opposite_trades(kit: Any, markets: Any) -> None:
     assert len(events) == 2
     instructed = events[1]
     assert instructed.obligation_ids == ("XYZHKD:1", "XYZHKD:2")
-    # alice: -(1000 + 10) + (440 - 5) HKD, +10 - 4 XYZ; bob the mirror; houses 10 + 5 each side.
+    # alice: -(1000 + 10) + (440 - 5) HKD, +10 - 4 XYZ; bob: (1000 - 10) - (440 + 4); a buyer's
+    # fee rounds down (it comes out of a hold sized once), a seller's up: houses 10+5 and 10+4.
     assert instructed.postings == (
         leg("client:b1:alice", "HKD", -575),
-        leg("client:b2:bob", "HKD", 545),
+        leg("client:b2:bob", "HKD", 546),
         leg("house:b1", "HKD", 15),
-        leg("house:b2", "HKD", 15),
+        leg("house:b2", "HKD", 14),
         leg("client:b2:bob", "XYZ", -6),
         leg("client:b1:alice", "XYZ", 6),
     )

@@ -243,3 +243,28 @@ def test_netted_an_order_cancelled_before_the_cycle_keeps_its_hold_until_settlem
     _agree(market)
     market.commit()
     assert replay(market.store).state_hash == market.state_hash()
+
+
+def test_a_post_only_buy_filled_in_many_parts_never_overruns_its_hold(market: Market) -> None:
+    """The broker sizes a buy's hold with the fee rounded up once on the whole order; if each
+    fill's fee rounded up too, 77 fills could need 77 minor units more than the hold and the
+    settlement would fail. The buyer's fee rounds down per fill, so every fill settles."""
+    from seawall.broker.state import OrderType
+
+    alice = onboard(market, "broker-a", "alice", InvestorClass.PROFESSIONAL)
+    bob = onboard(market, "broker-b", "bob", InvestorClass.PROFESSIONAL)
+    deposit(market, "bank-1", "broker-a", alice, "USD", 10_000_00, "HK-BANK-001")
+    deposit(market, "tx-2", "broker-b", bob, "BTC", 100_000_000, "bc1qbob")
+    price = 9_000_001  # 90,000.01: each 13-lot fill is 11.7000013 USD, its fee 1.17 cents
+    bought = place(
+        market, "broker-a", alice, "BTCUSD", Side.BUY, price, 77 * 13, "a-1", OrderType.LIMIT_MAKER
+    )
+    assert bought.accepted
+    for part in range(77):
+        assert place(market, "broker-b", bob, "BTCUSD", Side.SELL, price, 13, f"b-{part}").accepted
+    clearing_state = market.state("clearing")
+    assert all(o.status == "settled" for o in clearing_state.obligations.values())
+    order = broker.order_by_client_id(market.state("broker"), "broker-a", alice, "a-1")
+    assert order is not None and order.status == OrderStatus.FILLED and order.closed
+    assert ledger.held(market.state("ledger"), AccountId(f"client:broker-a:{alice}"), "USD") == 0
+    _agree(market)

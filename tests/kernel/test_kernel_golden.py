@@ -49,6 +49,11 @@ GOLDEN = {
         "585541b7b304907b42f8e1e2cf6c4355184280c8e358e53197adf4f3a6356e60",
         "def1518d7b826437398c3c81c9edfe3ff968059d1574b5a5210a3a792a89453e",
     ),
+    # 8: the buyer's fee rounds down per fill (no state change in this scenario: no trades).
+    8: (
+        "585541b7b304907b42f8e1e2cf6c4355184280c8e358e53197adf4f3a6356e60",
+        "4e96bce967dbded8bf75ea810b98d62dde6827eac2042d7a7d50753b6cb19838",
+    ),
 }
 
 

@@ -194,8 +194,17 @@ def amounts(market: Market, price_ticks: int, quantity_lots: int) -> tuple[int, 
 
 
 def fee_minor(quote_minor: int, fee_bps: int) -> int:
-    """``ceil(quote_minor * fee_bps / 10_000)``: a fee never rounds in the payer's favour."""
+    """``ceil(quote_minor * fee_bps / 10_000)``: the seller's fee, taken from what it receives,
+    never rounds in the payer's favour."""
     return -(-quote_minor * fee_bps // _BPS_PER_UNIT)
+
+
+def buyer_fee_minor(quote_minor: int, fee_bps: int) -> int:
+    """``floor(quote_minor * fee_bps / 10_000)``: the buyer's fee is paid from the order's hold,
+    which the broker sized with the fee rounded up once on the whole order; an order filled in
+    many parts must never need more than that, so each part's fee rounds down (a rounding
+    up per part could add one minor unit per fill and overrun the hold)."""
+    return quote_minor * fee_bps // _BPS_PER_UNIT
 
 
 def _market_from(record: MarketRecord) -> Market | str:
@@ -512,7 +521,7 @@ def _decide_record_trade(
             f"{quantity_lots} lots at {price_ticks} ticks is less than one "
             f"{record.quote_asset} minor unit",
         )
-    buyer_fee = fee_minor(quote_minor, buyer.fee_bps)
+    buyer_fee = buyer_fee_minor(quote_minor, buyer.fee_bps)
     seller_fee = fee_minor(quote_minor, seller.fee_bps)
     if base_minor > _AMOUNT_MAX or quote_minor + buyer_fee + seller_fee > _AMOUNT_MAX:
         return reject(
@@ -1129,7 +1138,7 @@ def _obligation_violation(state: ClearingState) -> str | None:
             return f"obligation {ob_id!r} amounts do not follow its price and quantity"
         if ob.quote_minor <= 0 or ob.base_minor <= 0:
             return f"obligation {ob_id!r} has a non-positive amount"
-        if ob.buyer_fee_minor != fee_minor(ob.quote_minor, ob.buyer.fee_bps) or (
+        if ob.buyer_fee_minor != buyer_fee_minor(ob.quote_minor, ob.buyer.fee_bps) or (
             ob.seller_fee_minor != fee_minor(ob.quote_minor, ob.seller.fee_bps)
         ):
             return f"obligation {ob_id!r} fees do not follow the fee rates"

@@ -17,7 +17,8 @@ __all__ = ["LOGIC_VERSION", "market_state_hash", "new_states"]
 #: 5 = brokers and the venue: the whole order, trade and settlement flow.
 #: 6 = custody anchors proof-of-reserves snapshots (its state gained their roots).
 #: 7 = surveillance joins the market: alerts and cases are journaled.
-LOGIC_VERSION: Final = 7
+#: 8 = clearing rounds the buyer's fee down per fill (a multi-fill order's hold suffices).
+LOGIC_VERSION: Final = 8
 
 
 def new_states() -> dict[str, Any]:
