@@ -77,27 +77,19 @@ def _market_created(event: ve.MarketCreated, ctx: Context, states: States, cause
     assets = states["ledger"].assets
     if event.base_asset not in assets or event.quote_asset not in assets:
         return []
-    base_decimals, quote_decimals = assets[event.base_asset], assets[event.quote_asset]
+    # Brokers and clearing both learn the market's terms, with the decimals custody defined.
+    terms: dict[str, Any] = {
+        "symbol": event.symbol,
+        "base_asset": event.base_asset,
+        "quote_asset": event.quote_asset,
+        "base_decimals": assets[event.base_asset],
+        "quote_decimals": assets[event.quote_asset],
+        "tick_size": event.tick_size,
+        "lot_size": event.lot_size,
+    }
     return [
-        bc.ListMarket(
-            symbol=event.symbol,
-            base_asset=event.base_asset,
-            quote_asset=event.quote_asset,
-            base_decimals=base_decimals,
-            quote_decimals=quote_decimals,
-            tick_size=event.tick_size,
-            lot_size=event.lot_size,
-            price_band_bps=event.price_band_bps,
-        ),
-        clc.RegisterMarket(
-            symbol=event.symbol,
-            base_asset=event.base_asset,
-            quote_asset=event.quote_asset,
-            base_decimals=base_decimals,
-            quote_decimals=quote_decimals,
-            tick_size=event.tick_size,
-            lot_size=event.lot_size,
-        ),
+        bc.ListMarket(**terms, price_band_bps=event.price_band_bps),
+        clc.RegisterMarket(**terms),
     ]
 
 
