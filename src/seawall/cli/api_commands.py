@@ -80,10 +80,15 @@ def register(app: typer.Typer) -> None:
         host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
         port: int = typer.Option(8000, "--port", help="Port to listen on."),
         log_level: str = typer.Option("warning", "--log-level", help="uvicorn's log level."),
+        publish_every: float = typer.Option(
+            5.0, "--publish-every", help="Seconds between cosigned transparency-log checkpoints."
+        ),
     ) -> None:
-        """Serve the Binance-compatible API (REST + WebSocket) over a persistent market."""
+        """Serve the Binance-compatible API (REST + WebSocket) over a persistent market, and
+        publish the transparency log (DATA/log) every --publish-every seconds."""
         from seawall.api.app import create_app
         from seawall.api.server import limits_from, market_lock, open_served_market, serve
+        from seawall.node.publishing import PeriodicPublisher
         from seawall.web import mount_web
 
         try:
@@ -104,7 +109,8 @@ def register(app: typer.Typer) -> None:
                     f"journal {data / 'journal.sqlite'}, {len(keys)} API keys"
                 )
                 try:
-                    serve(api, host, port, log_level)
+                    with PeriodicPublisher(data, publish_every):
+                        serve(api, host, port, log_level)
                 finally:
                     serve_file.unlink(missing_ok=True)
                     keys.close()

@@ -14,6 +14,7 @@ from seawall.api.app import create_app
 from seawall.api.server import ServerThread, limits_from, market_lock, open_served_market
 from seawall.api.service import create_account
 from seawall.identity.state import InvestorClass
+from seawall.node.publishing import PeriodicPublisher
 from seawall.web import mount_web
 
 __all__ = ["serve_demo"]
@@ -34,10 +35,11 @@ def serve_demo(
             token = secrets.token_urlsafe(24)
             api = create_app(market, keys, limits_from(data), admin_token=token)
             mount_web(api, data, token)
-            with ServerThread(api, host, port) as server:
+            with ServerThread(api, host, port) as server, PeriodicPublisher(data, 5.0):
                 _announce(console, server.url, key.api_key, key.hmac_secret or "", account_id)
                 console.print(f"web       {server.url}/web/  (explorer, client page)")
                 console.print(f"console   {server.url}/web/regulator.html  token {token}")
+                console.print(f"log       {data / 'log'}: a cosigned checkpoint every 5 s")
                 deadline = None if duration_s is None else time.monotonic() + duration_s
                 try:
                     while deadline is None or time.monotonic() < deadline:
