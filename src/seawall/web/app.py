@@ -77,6 +77,13 @@ def web_routes(api: Api, data_dir: Path, admin_token: str | None = None) -> list
         except (ConditionFailed, ValueError) as exc:
             return _error(404, str(exc))
 
+    async def log_entry_by_hash(request: Request) -> Response:
+        try:
+            index = data.index_of_leaf_hash(data_dir, str(request.path_params["leaf_hash"]))
+            return JSONResponse(data.entry_with_proof(data_dir, index))
+        except (ConditionFailed, ValueError) as exc:
+            return _error(404, str(exc))
+
     async def log_consistency(request: Request) -> Response:
         try:
             size1 = int(request.query_params.get("from", ""))
@@ -188,6 +195,7 @@ def web_routes(api: Api, data_dir: Path, admin_token: str | None = None) -> list
         Route("/log/status", log_status, methods=["GET"]),
         Route("/log/checkpoints", log_checkpoints, methods=["GET"]),
         Route("/log/entry/{index:int}", log_entry, methods=["GET"]),
+        Route("/log/leaf/{leaf_hash}", log_entry_by_hash, methods=["GET"]),
         Route("/log/consistency", log_consistency, methods=["GET"]),
         Route("/por/snapshots", por_snapshots, methods=["GET"]),
         Route("/por/proof", por_proof, methods=["GET"]),

@@ -147,6 +147,22 @@ def entry_with_proof(data_dir: Path, index: int) -> dict[str, Any]:
     }
 
 
+def index_of_leaf_hash(data_dir: Path, leaf_hash_hex: str) -> int:
+    """The index of the entry whose RFC 6962 leaf hash is ``leaf_hash_hex`` (a scan of the
+    level-0 tiles, each authenticated against the checkpoint as it is read)."""
+    try:
+        wanted = bytes.fromhex(leaf_hash_hex)
+    except ValueError as exc:
+        raise ConditionFailed(f"not a hex leaf hash: {leaf_hash_hex!r}") from exc
+    if len(wanted) != 32:
+        raise ConditionFailed("a leaf hash is 32 bytes (64 hex digits)")
+    reader = _reader(data_dir)
+    for index in range(reader.size):
+        if reader.leaf_hash_at(index) == wanted:
+            return index
+    raise ConditionFailed(f"no entry with leaf hash {leaf_hash_hex} in the log")
+
+
 def consistency(data_dir: Path, size1: int, size2: int | None) -> dict[str, Any]:
     """The consistency proof from ``size1`` to ``size2`` (default: the latest size)."""
     reader = _reader(data_dir)
@@ -156,6 +172,9 @@ def consistency(data_dir: Path, size1: int, size2: int | None) -> dict[str, Any]
     return {
         "size1": size1,
         "size2": target,
+        # For display: a verifier compares against the roots of checkpoints it already holds.
+        "root1_hex": reader.root(size1).hex(),
+        "root2_hex": reader.root(target).hex(),
         "proof_hex": [h.hex() for h in reader.consistency_proof(size1, target)],
     }
 
