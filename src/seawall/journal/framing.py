@@ -4,12 +4,33 @@ frame and names the seq where one does not fit."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
-from seawall.core.errors import JournalCorrupt
+from seawall.core.errors import JournalCorrupt, invariant
+from seawall.journal.entry import Seal
 from seawall.journal.store import StoredEntry
 
-__all__ = ["frame_group", "split_group"]
+__all__ = ["check_group", "entries_in", "frame_group", "split_group"]
+
+
+def check_group(entries: Sequence[StoredEntry], seal: Seal, appended_through: int) -> None:
+    """What every store asserts before appending a group: it is not empty, it follows the last
+    entry stored contiguously, and its seal closes it."""
+    invariant(bool(entries), "a commit group holds at least one entry")
+    for offset, (seq, _) in enumerate(entries):
+        invariant(seq == appended_through + 1 + offset, "entries are appended contiguously")
+    invariant(seal.last_seq == entries[-1].seq, "the seal closes the group")
+
+
+def entries_in(
+    groups: Iterable[tuple[int, int, bytes]], from_seq: int, to_seq: int
+) -> Iterator[StoredEntry]:
+    """The entries with ``from_seq <= seq <= to_seq`` of stored groups given in seq order as
+    ``(first_seq, last_seq, body)``."""
+    for first_seq, last_seq, body in groups:
+        for seq, entry in split_group(first_seq, last_seq, body):
+            if from_seq <= seq <= to_seq:
+                yield StoredEntry(seq, entry)
 
 
 def frame_group(entries: Sequence[StoredEntry]) -> bytes:

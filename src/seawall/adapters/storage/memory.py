@@ -8,8 +8,9 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterator, Sequence
 
-from seawall.core.errors import StorageError, invariant
+from seawall.core.errors import StorageError
 from seawall.journal.entry import Seal
+from seawall.journal.framing import check_group
 from seawall.journal.store import JournalStore, Snapshot, StoredEntry
 
 __all__ = ["MemoryJournalStore"]
@@ -31,11 +32,7 @@ class MemoryJournalStore(JournalStore):
 
     def append(self, entries: Sequence[StoredEntry], seal: Seal) -> None:
         self._check_open()
-        invariant(bool(entries), "a commit group holds at least one entry")
-        first = len(self._entries) + 1
-        for offset, (seq, _) in enumerate(entries):
-            invariant(seq == first + offset, "entries are appended contiguously")
-        invariant(seal.last_seq == entries[-1].seq, "the seal closes the group")
+        check_group(entries, seal, len(self._entries))
         self._entries.extend(body for _, body in entries)
         self._seals.append(seal)
 

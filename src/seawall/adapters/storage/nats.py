@@ -32,9 +32,9 @@ from nats.js.api import StorageType, StreamConfig
 from nats.js.errors import NotFoundError
 
 from seawall.core.codec import decode, encode
-from seawall.core.errors import ConditionFailed, JournalCorrupt, StorageError, invariant
+from seawall.core.errors import ConditionFailed, JournalCorrupt, StorageError
 from seawall.journal.entry import Seal
-from seawall.journal.framing import frame_group, split_group
+from seawall.journal.framing import check_group, frame_group, split_group
 from seawall.journal.store import JournalStore, Snapshot, StoredEntry
 
 __all__ = ["NatsJournalStore"]
@@ -124,8 +124,6 @@ class NatsJournalStore(JournalStore):
     # --- the port ------------------------------------------------------------------------
 
     def append(self, entries: Sequence[StoredEntry], seal: Seal) -> None:
-        invariant(bool(entries), "a commit group holds at least one entry")
-        invariant(seal.last_seq == entries[-1].seq, "the seal closes the group")
         self._run(self._append(entries, seal))
 
     async def _append(self, entries: Sequence[StoredEntry], seal: Seal) -> None:
@@ -133,8 +131,7 @@ class NatsJournalStore(JournalStore):
         through = 0
         if stream_last:
             _, through, _, _ = await self._group_at(stream_last)
-        for offset, (seq, _) in enumerate(entries):
-            invariant(seq == through + 1 + offset, "entries are appended contiguously")
+        check_group(entries, seal, through)
         headers = {
             _FIRST: str(entries[0].seq),
             _LAST: str(seal.last_seq),

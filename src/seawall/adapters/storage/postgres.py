@@ -20,9 +20,9 @@ from collections.abc import Iterator, Sequence
 import psycopg
 
 from seawall.core.codec import decode, encode
-from seawall.core.errors import ConditionFailed, JournalCorrupt, StorageError, invariant
+from seawall.core.errors import ConditionFailed, JournalCorrupt, StorageError
 from seawall.journal.entry import Seal
-from seawall.journal.framing import frame_group, split_group
+from seawall.journal.framing import check_group, entries_in, frame_group
 from seawall.journal.store import JournalStore, Snapshot, StoredEntry
 
 __all__ = ["PostgresJournalStore"]
@@ -71,11 +71,7 @@ class PostgresJournalStore(JournalStore):
         return self._last_seq
 
     def append(self, entries: Sequence[StoredEntry], seal: Seal) -> None:
-        invariant(bool(entries), "a commit group holds at least one entry")
-        first = self._appended_through() + 1
-        for offset, (seq, _) in enumerate(entries):
-            invariant(seq == first + offset, "entries are appended contiguously")
-        invariant(seal.last_seq == entries[-1].seq, "the seal closes the group")
+        check_group(entries, seal, self._appended_through())
         try:
             self._db.execute(
                 f"INSERT INTO {self._groups} (first_seq, last_seq, body, head_hash, signature)"
@@ -105,11 +101,10 @@ class PostgresJournalStore(JournalStore):
                     " WHERE last_seq >= %s AND first_seq <= %s ORDER BY first_seq",
                     (from_seq, upper),
                 )
-                for first_seq, last_seq, body in cursor:
-                    for seq, entry in split_group(first_seq, last_seq, bytes(body)):
-                        if from_seq <= seq <= upper:
-                            yield StoredEntry(seq, entry)
-                            next_seq = seq + 1
+                rows = ((first, last, bytes(body)) for first, last, body in cursor)
+                for stored in entries_in(rows, from_seq, upper):
+                    yield stored
+                    next_seq = stored.seq + 1
         except psycopg.Error as exc:
             raise JournalCorrupt(next_seq, f"{self.name} is unreadable from here: {exc}") from exc
 

@@ -25,9 +25,9 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from seawall.core.codec import decode, encode
-from seawall.core.errors import ConditionFailed, JournalCorrupt, StorageError, invariant
+from seawall.core.errors import ConditionFailed, JournalCorrupt, StorageError
 from seawall.journal.entry import Seal
-from seawall.journal.framing import frame_group, split_group
+from seawall.journal.framing import check_group, entries_in, frame_group
 from seawall.journal.store import JournalStore, Snapshot, StoredEntry
 
 __all__ = ["SCHEMA_VERSION", "SqliteJournalStore", "open_store"]
@@ -84,11 +84,7 @@ class SqliteJournalStore(JournalStore):
         return self._last_seq
 
     def append(self, entries: Sequence[StoredEntry], seal: Seal) -> None:
-        invariant(bool(entries), "a commit group holds at least one entry")
-        first = self._appended_through() + 1
-        for offset, (seq, _) in enumerate(entries):
-            invariant(seq == first + offset, "entries are appended contiguously")
-        invariant(seal.last_seq == entries[-1].seq, "the seal closes the group")
+        check_group(entries, seal, self._appended_through())
         body = frame_group(entries)
         try:
             self._db.execute(
@@ -111,11 +107,9 @@ class SqliteJournalStore(JournalStore):
                 "WHERE last_seq >= ? AND first_seq <= ? ORDER BY first_seq",
                 (from_seq, upper),
             )
-            for first_seq, last_seq, body in cursor:
-                for seq, entry in split_group(first_seq, last_seq, body):
-                    if from_seq <= seq <= upper:
-                        yield StoredEntry(seq, entry)
-                        next_seq = seq + 1
+            for stored in entries_in(cursor, from_seq, upper):
+                yield stored
+                next_seq = stored.seq + 1
         except sqlite3.Error as exc:
             raise JournalCorrupt(
                 next_seq, f"{self.path} is unreadable from here (truncated or corrupt): {exc}"
