@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 
@@ -36,6 +37,13 @@ class _Missing(bench.Engine):
 
     def __init__(self) -> None:
         importlib.import_module("no_such_peer_module")
+
+    # Never reached: constructing it fails as a missing peer's import does.
+    def compile(self, ops: Any) -> list[Any]:
+        raise AssertionError("a missing peer is never compiled")
+
+    def resting(self) -> tuple[int, int]:
+        raise AssertionError("a missing peer has no book")
 
 
 def test_run_cross_checks_and_skips_missing_peers(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -165,7 +165,7 @@ from seawall.core.codec import decode, encode
 from seawall.core.errors import ConditionFailed, InvariantViolation, UnitError, invariant
 from seawall.core.hashing import state_digest
 from seawall.core.ids import check_asset_code, check_id
-from seawall.core.machine import Context, Rejection, reject
+from seawall.core.machine import Context, Rejection, reject, require_sorted_unique
 
 __all__ = [
     "KERNEL_SUBMITTER",
@@ -1565,9 +1565,8 @@ def _restore_order(broker: Broker, owner: Client, record: OrderRecord) -> None:
             _add(owner.buy_exposure, record.hold_asset, record.hold_remaining_minor)
 
 
-def _require_sorted_unique(keys: list[str], what: str) -> None:
-    if any(a >= b for a, b in itertools.pairwise(keys)):
-        raise ConditionFailed(f"broker snapshot {what} are not sorted and unique")
+def _require_sorted_unique(keys: list[Any], what: str) -> None:
+    require_sorted_unique(keys, what, "broker")
 
 
 # --- invariants -----------------------------------------------------------------------------------

@@ -59,7 +59,6 @@ order instructions were opened.
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Iterable
 from typing import Any, Final
@@ -114,7 +113,7 @@ from seawall.core.codec import decode, encode
 from seawall.core.errors import ConditionFailed, InvariantViolation, UnitError, invariant
 from seawall.core.hashing import state_digest
 from seawall.core.ids import check_asset_code, check_id
-from seawall.core.machine import KERNEL_SUBMITTER, Context, Rejection, reject
+from seawall.core.machine import KERNEL_SUBMITTER, Context, Rejection, reject, require_sorted_unique
 from seawall.core.units import parse_decimal
 
 __all__ = [
@@ -1078,8 +1077,7 @@ def restore(data: bytes) -> ClearingState:
 
 
 def _require_sorted_unique(keys: list[Any], what: str) -> None:
-    if any(a >= b for a, b in itertools.pairwise(keys)):
-        raise ConditionFailed(f"clearing snapshot {what} are not sorted and unique")
+    require_sorted_unique(keys, what, "clearing")
 
 
 def check_invariants(state: ClearingState) -> None:

@@ -16,11 +16,16 @@ command) and journals the outcome before it calls ``evolve``.
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Sequence
 from enum import IntEnum
+from typing import Any
 
 import msgspec
 
-__all__ = ["KERNEL_SUBMITTER", "Context", "Rejection", "reject"]
+from seawall.core.errors import ConditionFailed
+
+__all__ = ["KERNEL_SUBMITTER", "Context", "Rejection", "reject", "require_sorted_unique"]
 
 #: The submitter of every command the kernel derives from another institution's event. An
 #: institution may accept some commands only from it (a disclosure under a warrant, a settlement
@@ -47,3 +52,10 @@ class Rejection(msgspec.Struct, frozen=True, tag="rejection", tag_field="k"):
 def reject(code: IntEnum, message: str) -> Rejection:
     """A ``Rejection`` from an institution's rejection enum member."""
     return Rejection(code=int(code), name=code.name, message=message)
+
+
+def require_sorted_unique(keys: Sequence[Any], what: str, institution: str) -> None:
+    """``restore``'s check that a snapshot lists ``what`` in canonical order: strictly
+    increasing keys. Raises ``ConditionFailed`` naming the institution and the list."""
+    if any(a >= b for a, b in itertools.pairwise(keys)):
+        raise ConditionFailed(f"{institution} snapshot {what} are not sorted and unique")

@@ -42,15 +42,14 @@ least ``total * COLD_STORAGE_MIN_BPS / 10_000``.
 
 from __future__ import annotations
 
-import itertools
-from typing import Final
+from typing import Any, Final
 
 from seawall.core import hk_rules, limits
 from seawall.core.codec import decode, encode
 from seawall.core.errors import ConditionFailed, InvariantViolation, invariant
 from seawall.core.hashing import state_digest
 from seawall.core.ids import check_asset_code, check_id
-from seawall.core.machine import Context, Rejection, reject
+from seawall.core.machine import Context, Rejection, reject, require_sorted_unique
 from seawall.custody.commands import (
     KERNEL_ONLY,
     AddDestination,
@@ -1074,9 +1073,8 @@ def restore(data: bytes) -> CustodyState:
     return state
 
 
-def _require_sorted_unique(keys: list[tuple[str, ...]], what: str) -> None:
-    if any(a >= b for a, b in itertools.pairwise(keys)):
-        raise ConditionFailed(f"custody snapshot {what} are not sorted and unique")
+def _require_sorted_unique(keys: list[Any], what: str) -> None:
+    require_sorted_unique(keys, what, "custody")
 
 
 def check_invariants(state: CustodyState) -> None:

@@ -36,15 +36,14 @@ through the kernel (``client``, ``can_trade``, ``why_cannot_trade``, ``kyc_commi
 
 from __future__ import annotations
 
-import itertools
-from typing import Final, TypeVar
+from typing import Any, Final, TypeVar
 
 from seawall.core import hk_rules, limits
 from seawall.core.codec import decode, encode
 from seawall.core.errors import ConditionFailed, InvariantViolation, invariant
 from seawall.core.hashing import DIGEST_SIZE, state_digest
 from seawall.core.ids import check_id
-from seawall.core.machine import Context, Rejection, reject
+from seawall.core.machine import Context, Rejection, reject, require_sorted_unique
 from seawall.identity.commands import (
     BlockAccount,
     BlockPerson,
@@ -872,9 +871,8 @@ def restore(data: bytes) -> IdentityState:
     return state
 
 
-def _require_sorted_unique(keys: list[_Key], what: str) -> None:
-    if any(a >= b for a, b in itertools.pairwise(keys)):
-        raise ConditionFailed(f"identity snapshot {what} are not sorted and unique")
+def _require_sorted_unique(keys: list[Any], what: str) -> None:
+    require_sorted_unique(keys, what, "identity")
 
 
 def check_invariants(state: IdentityState) -> None:

@@ -37,14 +37,14 @@ from __future__ import annotations
 
 import itertools
 import re
-from typing import Final
+from typing import Any, Final
 
 from seawall.core import limits
 from seawall.core.codec import decode, encode
 from seawall.core.errors import ConditionFailed, InvariantViolation, invariant
 from seawall.core.hashing import state_digest
 from seawall.core.ids import check_asset_code, check_id
-from seawall.core.machine import Context, Rejection, reject
+from seawall.core.machine import Context, Rejection, reject, require_sorted_unique
 from seawall.regulator.commands import (
     AdmitForRetail,
     GrantLicence,
@@ -808,9 +808,8 @@ def restore(data: bytes) -> RegulatorState:
     return state
 
 
-def _require_sorted_unique(keys: list[str], what: str) -> None:
-    if any(a >= b for a, b in itertools.pairwise(keys)):
-        raise ConditionFailed(f"regulator snapshot {what} are not sorted and unique")
+def _require_sorted_unique(keys: list[Any], what: str) -> None:
+    require_sorted_unique(keys, what, "regulator")
 
 
 def check_invariants(state: RegulatorState) -> None:

@@ -38,6 +38,7 @@ stages several manipulations in one run (for ``make demo``).
 
 from __future__ import annotations
 
+import abc
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -143,7 +144,7 @@ class Manipulator(Agent):
         return lots + 7 if lots % 10 == 0 else lots
 
 
-class _Washer(Manipulator):
+class _Washer(Manipulator, abc.ABC):
     """Trades between ``seller`` and ``buyer`` accounts in cycles, at a price inside the
     spread: a resting sell, then a buy that meets it (no self-trade prevention)."""
 
@@ -156,8 +157,9 @@ class _Washer(Manipulator):
         self.next_ns = 0
         self.turn = 0
 
+    @abc.abstractmethod
     def pair(self) -> tuple[Account, Account]:
-        raise NotImplementedError
+        """The (seller, buyer) accounts of the next cycle."""
 
     def step(self, sim: SimMarket) -> None:
         if not self.active(sim) or sim.now_ns < self.next_ns:

@@ -34,6 +34,7 @@ Run: ``python -m seawall.venue.bench --n 200000 --peer-path /path/to/site-packag
 
 from __future__ import annotations
 
+import abc
 import argparse
 import gc
 import importlib
@@ -214,7 +215,7 @@ def make_workload(name: str, n: int, deep_orders: int, seed: int = 7) -> tuple[l
 # --- engines --------------------------------------------------------------------------------------
 
 
-class Engine:
+class Engine(abc.ABC):
     """A book under test: ``compile`` turns operations into zero-argument calls."""
 
     name = ""
@@ -233,12 +234,13 @@ class Engine:
             if op[0] == ADD:
                 self.buys[op[1]] = bool(op[2])
 
+    @abc.abstractmethod
     def compile(self, ops: Sequence[Op]) -> list[Callable[[], object]]:
-        raise NotImplementedError
+        """One zero-argument call per operation, built before timing starts."""
 
+    @abc.abstractmethod
     def resting(self) -> tuple[int, int]:
         """(resting order count, open lots) of the final book."""
-        raise NotImplementedError
 
 
 class SeawallApply(Engine):
