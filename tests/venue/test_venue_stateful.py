@@ -1,8 +1,10 @@
 """The fast venue against the naive reference, driven by Hypothesis.
 
-Three venues take every command: ``decide`` then ``evolve`` (the kernel's way), ``engine.apply``
-(the fast path) and ``ReferenceVenue`` (the oracle). After every step they must agree on the
-outcome (events equal, or the same rejection code) and on the state hash, ``decide`` must not
+Four venues take every command: ``decide`` then ``evolve`` (the kernel's way), ``engine.apply``
+(the fast path), the compiled core (``compiled.CompiledVenue``, which must return exactly what
+``engine.apply`` returns, rejection messages included) and ``ReferenceVenue`` (the oracle). After
+every step they must agree on the outcome (events equal, or the same rejection code) and on the
+state hash, ``decide`` must not
 have changed its state, a rejection must leave every hash as it was, and the invariants hold:
 the book is never crossed, quantity is conserved order by order, queues are FIFO, and ids and
 sequence numbers have no gaps.
@@ -25,6 +27,7 @@ from hypothesis.stateful import (
 
 from seawall.core.ids import AccountId, AssetCode
 from seawall.core.machine import Context, Rejection
+from seawall.venue import compiled
 from seawall.venue.commands import (
     AccountRole,
     AmendOrder,
@@ -109,6 +112,7 @@ class VenueComparison(RuleBasedStateMachine):
         self.fast = new_state()
         self.quick = new_state()
         self.ref = ReferenceVenue()
+        self.core = compiled.CompiledVenue() if compiled.available() else None
         self.seq = 0
         #: order id -> [total lots (None: quote-sized), filled, closed (expired or cancelled)]
         self.ledger: dict[int, list[Any]] = {}
@@ -128,6 +132,9 @@ class VenueComparison(RuleBasedStateMachine):
         decided = decide(self.fast, command, ctx)
         assert state_hash(self.fast) == before, "decide changed the state"
         applied = apply(self.quick, command, ctx)
+        if self.core is not None:
+            assert self.core.apply(command, ctx) == applied, command
+            assert self.core.state_hash() == state_hash(self.quick), command
         expected = self.ref.apply(command, ctx)
         if isinstance(expected, Rejection):
             assert isinstance(decided, Rejection), (command, decided, expected)
@@ -331,6 +338,9 @@ class VenueComparison(RuleBasedStateMachine):
         assert state_hash(restored) == state_hash(self.fast)
         assert snapshot(restored) == data
         self.fast = restored  # carry on from the restored state
+        if self.core is not None:  # the compiled core carries on from a loaded copy
+            self.core.load(restore(data))
+            assert self.core.state_hash() == state_hash(self.fast)
 
     # --- invariants -------------------------------------------------------------------------
 

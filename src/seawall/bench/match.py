@@ -45,9 +45,10 @@ def run(progress: Progress | None = None, quick: bool = False) -> dict[str, Any]
     )
     rows: list[dict[str, Any]] = []
     ratios: list[dict[str, Any]] = []
+    ours_names = ("seawall.compiled", "seawall.apply")
     for workload, figures in result["workloads"].items():
         engines = figures["engines"]
-        ours = engines.get("seawall.apply", {}).get("ops_per_s")
+        ours = {name: engines.get(name, {}).get("ops_per_s") for name in ours_names}
         for engine, row in engines.items():
             entry: dict[str, Any] = {"workload": workload, "engine": engine}
             if "ops_per_s" in row:
@@ -61,16 +62,21 @@ def run(progress: Progress | None = None, quick: bool = False) -> dict[str, Any]
                 entry["note"] = row.get("skipped") or row.get("error") or "no result"
             if not engine.startswith("seawall"):
                 entry["peer"] = True
-                if ours and "ops_per_s" in row and row["ops_per_s"]:
+            rows.append(entry)
+            theirs = row.get("ops_per_s")
+            if not theirs or engine == "seawall.compiled":
+                continue
+            for name in ours_names:
+                mine = ours[name]
+                if mine and engine != name and (name == "seawall.compiled" or "peer" in entry):
                     ratios.append(
                         {
                             "metric": f"{workload} ops_per_s",
-                            "ours": "seawall.apply",
+                            "ours": name,
                             "peer": engine,
-                            "ratio": ours / row["ops_per_s"],
+                            "ratio": mine / theirs,
                         }
                     )
-            rows.append(entry)
     notes = [f"n = {n:,} operations per workload; W4 pre-filled with {deep:,} resting orders"]
     notes += [
         f"{workload} cross-check: {figures['cross_check']}"

@@ -53,6 +53,7 @@ from typing import Any, Final
 
 from seawall.core.ids import AccountId, AssetCode
 from seawall.core.machine import Context, Rejection
+from seawall.venue import compiled
 from seawall.venue.commands import (
     AmendOrder,
     CancelOrder,
@@ -258,6 +259,26 @@ class SeawallApply(Engine):
     def resting(self) -> tuple[int, int]:
         market = self.state.markets[SYMBOL]
         return len(market.orders), sum(node.open_lots for node in market.orders.values())
+
+
+class SeawallCompiled(Engine):
+    """The compiled core (``venue.compiled``), called as a tight loop calls it: ``apply_hot``."""
+
+    name = "seawall.compiled"
+
+    def __init__(self) -> None:
+        super().__init__()
+        if not compiled.available():
+            raise ImportError("the compiled venue core was not built (no C compiler at install)")
+        self.venue = compiled.CompiledVenue()
+        self.venue.apply(_market_command(), _CTX)
+
+    def compile(self, ops: Sequence[Op]) -> list[Callable[[], object]]:
+        hot = self.venue.apply_hot
+        return [partial(hot, _command(op)) for op in ops]
+
+    def resting(self) -> tuple[int, int]:
+        return self.venue.resting()
 
 
 class SeawallDecideEvolve(SeawallApply):
@@ -668,6 +689,8 @@ def _measure(factory: Callable[[], Engine], prefill: list[Op], timed: list[Op]) 
             result["resting_orders"], result["resting_lots"] = engine.resting()
             if isinstance(engine, SeawallApply):
                 result["state_hash"] = state_hash(engine.state).hex()
+            elif isinstance(engine, SeawallCompiled):
+                result["state_hash"] = engine.venue.state_hash().hex()
         else:
             result["p50_ns"], result["p99_ns"] = _latencies(calls)
         del engine, calls
@@ -752,6 +775,10 @@ def run(
             sys.path.append(path)
     engines: list[type[Engine]] = [SeawallApply, SeawallDecideEvolve]
     notes: dict[str, str] = {}
+    if compiled.available():
+        engines.insert(0, SeawallCompiled)
+    else:
+        notes[SeawallCompiled.name] = "skipped: the compiled core was not built (no C compiler)"
     if peers:
         for cls in PEERS:
             ok, note = _peer_note(cls)
@@ -811,7 +838,9 @@ def run(
                 )
         hashes = {row.get("state_hash") for row in rows.values() if "state_hash" in row}
         if len(hashes) > 1:
-            mismatches.append("seawall.apply and seawall.decide+evolve end in different states")
+            mismatches.append(
+                "the Seawall engines (compiled, apply, decide+evolve) end in different states"
+            )
         out["workloads"][name] = {
             "description": WORKLOADS[name],
             "prefill_ops": len(prefill),
