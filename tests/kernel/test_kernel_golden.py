@@ -54,6 +54,12 @@ GOLDEN = {
         "585541b7b304907b42f8e1e2cf6c4355184280c8e358e53197adf4f3a6356e60",
         "4e96bce967dbded8bf75ea810b98d62dde6827eac2042d7a7d50753b6cb19838",
     ),
+    # 9: surveillance's case desk (assign, escalate, note; the regulator works cases). No case
+    # in this scenario, so only the entries' logic version (and the chain) changed.
+    9: (
+        "585541b7b304907b42f8e1e2cf6c4355184280c8e358e53197adf4f3a6356e60",
+        "07a92eafb043cc71e6b644efe27c7d1e3b66f7030213d846aa08625bb4dd00eb",
+    ),
 }
 
 

@@ -142,7 +142,8 @@ def test_opening_a_case_is_checked(driver: Any, alert: Any) -> None:
     assert driver.code(state, OpenCase("case-2", ("second-1",), "inv", "r" * 281)) == (
         R.TEXT_TOO_LONG
     )
-    assert driver.code(state, OpenCase("c", ("second-1",), "inv", "r"), "regulator") == (
+    # The case desk is surveillance or the regulator's analysts; nobody else.
+    assert driver.code(state, OpenCase("c", ("second-1",), "inv", "r"), "broker-a") == (
         R.WRONG_SUBMITTER
     )
 

@@ -42,7 +42,7 @@ PROPOSED_PUBLIC = frozenset(
         "timestamp_ns",
     }
 )
-PROPOSED_PRIVATE = frozenset({"investigator", "accessor", "purpose"})
+PROPOSED_PRIVATE = frozenset({"investigator", "accessor", "purpose", "analyst", "author", "note"})
 #: ``reason`` is public elsewhere; in these tags it may describe a person: private there.
 PROPOSED_PRIVATE_IN = {
     tag: frozenset({"reason"})
@@ -55,6 +55,10 @@ PROPOSED_PRIVATE_IN = {
         "surveillance.share_revoked",
         "surveillance.close_case",
         "surveillance.case_closed",
+        "surveillance.assign_case",
+        "surveillance.case_assigned",
+        "surveillance.escalate_case",
+        "surveillance.case_escalated",
     )
 }
 

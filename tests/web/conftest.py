@@ -1,6 +1,7 @@
 """Fixtures for the web pages' tests: a small served market (two funded clients at two brokers,
-trades, an alert, two published log checkpoints, a proof-of-reserves snapshot), the API with the
-pages mounted, and a real Chromium driven by Playwright.
+trades, a regulator alert, two surveillance alerts about the clients' pseudonyms, two published
+log checkpoints, a proof-of-reserves snapshot), the API with the pages mounted, and a real
+Chromium driven by Playwright.
 
 The browser tests need ``/usr/bin/chromium`` (Debian's) and the ``playwright`` Python package;
 without either they skip with the reason, unless ``CI=true``, where they fail. No browser is
@@ -26,7 +27,11 @@ from seawall.cli.log_commands import publish_log
 from seawall.cli.por_commands import take_snapshot
 from seawall.custody.commands import PublishReserves
 from seawall.identity.state import InvestorClass
+from seawall.kernel.projection import Projector
+from seawall.node.keys import load_keys
 from seawall.sim.setup import place
+from seawall.surveillance.commands import RaiseAlert
+from seawall.surveillance.state import AlertType
 from seawall.web import data as web_data
 from seawall.web import mount_web
 
@@ -53,12 +58,57 @@ class Served:
     account_id: str
     other_account_id: str
     token: str
+    alert_ids: tuple[str, ...]
 
 
-def _trade(market: Any, seller: tuple[str, str], buyer: tuple[str, str], price_ticks: int) -> None:
+def _trade(market: Any, seller: tuple[str, str], buyer: tuple[str, str], price_ticks: int) -> Any:
+    """The two orders; returns the second's outcome (the trade's seq and time)."""
+    outcome = None
     for (broker_id, account_id), side in ((seller, Side.SELL), (buyer, Side.BUY)):
         outcome = place(market, broker_id, account_id, "BTCUSD", side, price_ticks, 100)
         assert outcome.rejection is None, outcome.rejection
+    return outcome
+
+
+def _raise_alerts(
+    market: Any, data_dir: Path, accounts: tuple[str, str], traded: Any
+) -> tuple[str, ...]:
+    """Two surveillance alerts about the two clients' pseudonyms (as a detector would raise
+    them over the public stream), journaled by ``surveillance``."""
+    projector = Projector(load_keys(data_dir).projection_key)
+    pair = tuple(sorted(projector.pseudonym(account) for account in accounts))
+    alerts = (
+        RaiseAlert(
+            alert_id=f"wash.collusion-{traded.seq}-0",
+            alert_type=AlertType.WASH_TRADING,
+            detector="wash.collusion",
+            detector_version=1,
+            parameters={"window_ns": 600_000_000_000},
+            seq_from=1,
+            seq_to=traded.seq,
+            observed_ns=traded.timestamp_ns,
+            symbol="BTCUSD",
+            subjects=pair,
+            evidence={"trades": 2, "reversals": 1},
+        ),
+        RaiseAlert(
+            alert_id=f"ramping.one_way-{traded.seq}-0",
+            alert_type=AlertType.RAMPING,
+            detector="ramping.one_way",
+            detector_version=1,
+            parameters={"move_bps": 200},
+            seq_from=1,
+            seq_to=traded.seq,
+            observed_ns=traded.timestamp_ns,
+            symbol="BTCUSD",
+            subjects=pair[:1],
+            evidence={"move_bps": 11},
+        ),
+    )
+    for alert in alerts:
+        outcome = market.submit(alert, "surveillance")
+        assert outcome.rejection is None, outcome.rejection
+    return tuple(alert.alert_id for alert in alerts)
 
 
 @pytest.fixture(scope="session")
@@ -76,7 +126,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         market.commit()
         publish_log(data_dir)
         web_data.log_status(data_dir)
-        _trade(market, ("broker-b", account_b), ("broker-a", account_a), 90_100_00)
+        traded = _trade(market, ("broker-b", account_b), ("broker-a", account_a), 90_100_00)
+        alert_ids = _raise_alerts(market, data_dir, (account_a, account_b), traded)
         # custody anchors a short snapshot: the kernel's route records a regulator alert
         short = PublishReserves(
             snapshot_id="drill", liabilities_root=bytes(32), ratios=(("BTC", 100, 90, 9_000),)
@@ -96,6 +147,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
                 account_a,
                 account_b,
                 CONSOLE_TOKEN,
+                alert_ids,
             )
     finally:
         keys.close()

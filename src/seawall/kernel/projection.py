@@ -59,6 +59,9 @@ PRIVATE_FIELDS: Final = frozenset(
         "investigator",
         "accessor",
         "purpose",
+        "analyst",
+        "author",
+        "note",
     }
 )
 
@@ -88,6 +91,10 @@ PRIVATE_IN: Final[dict[str, frozenset[str]]] = {
             "surveillance.share_revoked",
             "surveillance.close_case",
             "surveillance.case_closed",
+            "surveillance.assign_case",
+            "surveillance.case_assigned",
+            "surveillance.escalate_case",
+            "surveillance.case_escalated",
         )
     },
 }

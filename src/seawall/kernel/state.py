@@ -18,7 +18,8 @@ __all__ = ["LOGIC_VERSION", "market_state_hash", "new_states"]
 #: 6 = custody anchors proof-of-reserves snapshots (its state gained their roots).
 #: 7 = surveillance joins the market: alerts and cases are journaled.
 #: 8 = clearing rounds the buyer's fee down per fill (a multi-fill order's hold suffices).
-LOGIC_VERSION: Final = 8
+#: 9 = surveillance's case desk: cases assigned, escalated and noted; the regulator works cases.
+LOGIC_VERSION: Final = 9
 
 
 def new_states() -> dict[str, Any]:

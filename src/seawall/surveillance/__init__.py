@@ -6,8 +6,9 @@ Two halves, kept apart:
 * the **institution** (``commands``, ``events``, ``rejections`` 8xxx, ``state``, ``machine``),
   of every institution's shape: a pure state machine keeping the alert register and the case
   files. ``RaiseAlert`` is submitted by ``surveillance``; the case commands keep an
-  investigation on the record (sharing with named agencies by policy, every read journaled,
-  warrants linked by the regulator). It imports only ``seawall.core``.
+  investigation on the record (opened, assigned, escalated, noted and closed by the case desk:
+  ``surveillance`` or the regulator's analysts; sharing with named agencies by policy, every
+  read journaled, warrants linked by the regulator). It imports only ``seawall.core``.
 * the **detectors** (``detectors``, run by ``engine``), plug-ins that read *only* the public
   projection of the journal (``seawall.public.PublicEntry``: pseudonymous accounts, no personal
   data): exact rules where the pattern is exact, statistical scoring (``river``) where it is
@@ -23,9 +24,12 @@ from __future__ import annotations
 
 from seawall.surveillance.commands import (
     COMMANDS,
+    AddNote,
+    AssignCase,
     AttachAlert,
     AttachWarrant,
     CloseCase,
+    EscalateCase,
     OpenCase,
     RaiseAlert,
     RecordAccess,
@@ -38,9 +42,12 @@ from seawall.surveillance.events import (
     AlertAttached,
     AlertRaised,
     CaseAccessed,
+    CaseAssigned,
     CaseClosed,
+    CaseEscalated,
     CaseOpened,
     CaseShared,
+    NoteAdded,
     ShareRevoked,
     SurveillanceEvent,
     WarrantAttached,
@@ -75,9 +82,13 @@ from seawall.surveillance.state import (
     Agency,
     AlertRecord,
     AlertType,
+    Assignment,
+    CaseNote,
     CaseOutcome,
     CaseRecord,
     CaseStatus,
+    CaseStep,
+    Escalation,
     ShareChange,
     SurveillanceSnapshot,
     SurveillanceState,
@@ -94,21 +105,31 @@ __all__ = [
     "STATE_HASH_DOMAIN",
     "SURVEILLANCE_SUBMITTER",
     "AccessRecord",
+    "AddNote",
     "Agency",
     "AlertAttached",
     "AlertRaised",
     "AlertRecord",
     "AlertType",
+    "AssignCase",
+    "Assignment",
     "AttachAlert",
     "AttachWarrant",
     "CaseAccessed",
+    "CaseAssigned",
     "CaseClosed",
+    "CaseEscalated",
+    "CaseNote",
     "CaseOpened",
     "CaseOutcome",
     "CaseRecord",
     "CaseShared",
     "CaseStatus",
+    "CaseStep",
     "CloseCase",
+    "EscalateCase",
+    "Escalation",
+    "NoteAdded",
     "OpenCase",
     "RaiseAlert",
     "RecordAccess",

@@ -8,10 +8,16 @@ and the evidence (seqs, prices, quantities), with the time of the public entry t
 the pattern (``observed_ns``) and the pseudonyms it is about.
 
 The case commands keep an investigation on the record: ``OpenCase``, ``AttachAlert``,
-``ShareCase`` / ``RevokeShare`` (by ``state.SHARING_POLICY``), ``RecordAccess`` (every read of a
-case, by whom and why), ``AttachWarrant`` (from ``regulator`` only: its journaled warrant that
-reveals one subject), ``CloseCase``. All are submitted by ``surveillance`` except
-``AttachWarrant``, and ``RecordAccess`` which the regulator may also submit for its own reads.
+``AssignCase`` (hand it to an analyst), ``EscalateCase`` (to senior review, once),
+``AddNote``, ``ShareCase`` / ``RevokeShare`` (by ``state.SHARING_POLICY``), ``RecordAccess``
+(every read of a case, by whom and why), ``AttachWarrant`` (from ``regulator`` only: its
+journaled warrant that reveals one subject), ``CloseCase``.
+
+Who may submit them: ``RaiseAlert``, ``ShareCase`` and ``RevokeShare`` come from
+``surveillance`` only; the case desk's commands (``OpenCase``, ``AttachAlert``, ``AssignCase``,
+``EscalateCase``, ``AddNote``, ``CloseCase``) from ``surveillance`` or from ``regulator``,
+whose analysts work cases from its console; ``AttachWarrant`` from ``regulator`` only;
+``RecordAccess`` from ``surveillance``, or from ``regulator`` for its own reads.
 
 Figures are ``int``; no command has a float. Commands are checked by ``machine.decide``, not on
 construction, so that a malformed command is journaled with its rejection rather than lost.
@@ -31,9 +37,12 @@ from seawall.surveillance.state import (
 
 __all__ = [
     "COMMANDS",
+    "AddNote",
+    "AssignCase",
     "AttachAlert",
     "AttachWarrant",
     "CloseCase",
+    "EscalateCase",
     "OpenCase",
     "RaiseAlert",
     "RecordAccess",
@@ -116,6 +125,29 @@ class AttachWarrant(msgspec.Struct, frozen=True, tag="surveillance.attach_warran
     subject: str
 
 
+class AssignCase(msgspec.Struct, frozen=True, tag="surveillance.assign_case", tag_field="k"):
+    """Hand a case that is not closed to ``analyst`` to lead, for ``reason``."""
+
+    case_id: str
+    analyst: str
+    reason: str
+
+
+class EscalateCase(msgspec.Struct, frozen=True, tag="surveillance.escalate_case", tag_field="k"):
+    """Raise an open case to senior review, for ``reason`` (once; it stays worked until closed)."""
+
+    case_id: str
+    reason: str
+
+
+class AddNote(msgspec.Struct, frozen=True, tag="surveillance.add_note", tag_field="k"):
+    """Append ``author``'s note (one line) to a case that is not closed."""
+
+    case_id: str
+    author: str
+    note: str
+
+
 class CloseCase(msgspec.Struct, frozen=True, tag="surveillance.close_case", tag_field="k"):
     """Close a case with its outcome (final)."""
 
@@ -134,6 +166,9 @@ SurveillanceCommand = (
     | RecordAccess
     | AttachWarrant
     | CloseCase
+    | AssignCase
+    | EscalateCase
+    | AddNote
 )
 
 COMMANDS: tuple[type[SurveillanceCommand], ...] = (
@@ -145,4 +180,7 @@ COMMANDS: tuple[type[SurveillanceCommand], ...] = (
     RecordAccess,
     AttachWarrant,
     CloseCase,
+    AssignCase,
+    EscalateCase,
+    AddNote,
 )

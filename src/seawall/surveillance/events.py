@@ -25,9 +25,12 @@ __all__ = [
     "AlertAttached",
     "AlertRaised",
     "CaseAccessed",
+    "CaseAssigned",
     "CaseClosed",
+    "CaseEscalated",
     "CaseOpened",
     "CaseShared",
+    "NoteAdded",
     "ShareRevoked",
     "SurveillanceEvent",
     "WarrantAttached",
@@ -110,6 +113,29 @@ class CaseClosed(msgspec.Struct, frozen=True, tag="surveillance.case_closed", ta
     timestamp_ns: int
 
 
+class CaseAssigned(msgspec.Struct, frozen=True, tag="surveillance.case_assigned", tag_field="k"):
+    case_id: str
+    analyst: str
+    reason: str
+    seq: int
+    timestamp_ns: int
+
+
+class CaseEscalated(msgspec.Struct, frozen=True, tag="surveillance.case_escalated", tag_field="k"):
+    case_id: str
+    reason: str
+    seq: int
+    timestamp_ns: int
+
+
+class NoteAdded(msgspec.Struct, frozen=True, tag="surveillance.note_added", tag_field="k"):
+    case_id: str
+    author: str
+    note: str
+    seq: int
+    timestamp_ns: int
+
+
 #: Every surveillance event, decodable by its ``"k"`` tag.
 SurveillanceEvent = (
     AlertRaised
@@ -120,6 +146,9 @@ SurveillanceEvent = (
     | CaseAccessed
     | WarrantAttached
     | CaseClosed
+    | CaseAssigned
+    | CaseEscalated
+    | NoteAdded
 )
 
 EVENTS: tuple[type[SurveillanceEvent], ...] = (
@@ -131,4 +160,7 @@ EVENTS: tuple[type[SurveillanceEvent], ...] = (
     CaseAccessed,
     WarrantAttached,
     CaseClosed,
+    CaseAssigned,
+    CaseEscalated,
+    NoteAdded,
 )

@@ -4,9 +4,13 @@
 
 ``decide`` first checks who submitted the command (WRONG_SUBMITTER), then the command's fields
 in the order they are declared, and returns the first rejection that applies. Free text (a
-reason, investigator, accessor or purpose) is checked in this order: a string (INVALID_TEXT),
-not blank (REASON_REQUIRED), within ``surveillance_text_length_max`` (TEXT_TOO_LONG), one line
-without control characters, no leading or trailing blanks (INVALID_TEXT).
+reason, investigator, analyst, author, note, accessor or purpose) is checked in this order: a
+string (INVALID_TEXT), not blank (REASON_REQUIRED), within ``surveillance_text_length_max``
+(a note: ``surveillance_note_length_max``; TEXT_TOO_LONG), one line without control
+characters, no leading or trailing blanks (INVALID_TEXT).
+
+The case desk (``OpenCase``, ``AttachAlert``, ``AssignCase``, ``EscalateCase``, ``AddNote``,
+``CloseCase``) takes commands from ``surveillance`` or ``regulator``.
 
 * ``RaiseAlert`` (``surveillance``): alert id (INVALID_ID, DUPLICATE_ALERT), alert type
   (INVALID_ALERT_TYPE), detector (INVALID_DETECTOR), version (INVALID_DETECTOR_VERSION),
@@ -14,10 +18,10 @@ without control characters, no leading or trailing blanks (INVALID_TEXT).
   and ``seq_to`` below the alert's own seq), observed time (INVALID_TIMESTAMP: positive, not
   after the alert's own time), symbol (INVALID_SYMBOL), subjects (INVALID_SUBJECTS), evidence
   (INVALID_EVIDENCE), room (REGISTER_FULL).
-* ``OpenCase`` (``surveillance``): case id (INVALID_ID, DUPLICATE_CASE), alert ids (1 to
+* ``OpenCase`` (the desk): case id (INVALID_ID, DUPLICATE_CASE), alert ids (1 to
   ``surveillance_case_alerts_max``, distinct: INVALID_ID; each raised: UNKNOWN_ALERT),
   investigator, reason, room (REGISTER_FULL).
-* ``AttachAlert`` (``surveillance``): the case (INVALID_ID, UNKNOWN_CASE, CASE_CLOSED), the
+* ``AttachAlert`` (the desk): the case (INVALID_ID, UNKNOWN_CASE, CASE_CLOSED), the
   alert (INVALID_ID, UNKNOWN_ALERT, ALERT_ALREADY_IN_CASE), room (REGISTER_FULL).
 * ``ShareCase`` (``surveillance``): the case, the agency (INVALID_AGENCY unless an outside
   agency), reason, ALREADY_SHARED, the policy (SHARING_NOT_PERMITTED), room (REGISTER_FULL).
@@ -28,7 +32,13 @@ without control characters, no leading or trailing blanks (INVALID_TEXT).
   purpose, the right to read (ACCESS_DENIED), room (REGISTER_FULL).
 * ``AttachWarrant`` (``regulator``): the case (INVALID_ID, UNKNOWN_CASE, CASE_CLOSED), warrant
   id (INVALID_ID, DUPLICATE_WARRANT), subject (UNKNOWN_SUBJECT), room (REGISTER_FULL).
-* ``CloseCase`` (``surveillance``): the case (INVALID_ID, UNKNOWN_CASE, CASE_CLOSED), outcome
+* ``AssignCase`` (the desk): the case (INVALID_ID, UNKNOWN_CASE, CASE_CLOSED), analyst,
+  reason, ALREADY_ASSIGNED (the analyst leads it already), room (REGISTER_FULL).
+* ``EscalateCase`` (the desk): the case (INVALID_ID, UNKNOWN_CASE, CASE_CLOSED),
+  ALREADY_ESCALATED, reason.
+* ``AddNote`` (the desk): the case (INVALID_ID, UNKNOWN_CASE, CASE_CLOSED), author, note, room
+  (REGISTER_FULL).
+* ``CloseCase`` (the desk): the case (INVALID_ID, UNKNOWN_CASE, CASE_CLOSED), outcome
   (INVALID_OUTCOME), reason.
 
 "The case" is INVALID_ID for a malformed id, then UNKNOWN_CASE.
@@ -47,9 +57,12 @@ from seawall.core.hashing import state_digest
 from seawall.core.ids import check_id
 from seawall.core.machine import Context, Rejection, reject
 from seawall.surveillance.commands import (
+    AddNote,
+    AssignCase,
     AttachAlert,
     AttachWarrant,
     CloseCase,
+    EscalateCase,
     OpenCase,
     RaiseAlert,
     RecordAccess,
@@ -61,9 +74,12 @@ from seawall.surveillance.events import (
     AlertAttached,
     AlertRaised,
     CaseAccessed,
+    CaseAssigned,
     CaseClosed,
+    CaseEscalated,
     CaseOpened,
     CaseShared,
+    NoteAdded,
     ShareRevoked,
     SurveillanceEvent,
     WarrantAttached,
@@ -71,16 +87,20 @@ from seawall.surveillance.events import (
 from seawall.surveillance.rejections import SurveillanceRejection as R
 from seawall.surveillance.state import (
     ALERT_TYPES_FOR_MONETARY_AUTHORITY,
+    CASE_TRANSITIONS,
     EXTERNAL_AGENCIES,
     STATE_HASH_DOMAIN,
     AccessRecord,
     Agency,
     AlertRecord,
     AlertType,
+    Assignment,
     Case,
+    CaseNote,
     CaseOutcome,
     CaseRecord,
     CaseStatus,
+    Escalation,
     ShareChange,
     SurveillanceSnapshot,
     SurveillanceState,
@@ -89,7 +109,9 @@ from seawall.surveillance.state import (
     surveillance_alerts_max,
     surveillance_case_accesses_max,
     surveillance_case_alerts_max,
+    surveillance_case_assignments_max,
     surveillance_case_id_length_max,
+    surveillance_case_notes_max,
     surveillance_case_shares_max,
     surveillance_case_warrants_max,
     surveillance_cases_max,
@@ -98,6 +120,7 @@ from seawall.surveillance.state import (
     surveillance_evidence_list_max,
     surveillance_evidence_max,
     surveillance_key_length_max,
+    surveillance_note_length_max,
     surveillance_parameters_max,
     surveillance_subjects_max,
     surveillance_text_length_max,
@@ -126,10 +149,13 @@ __all__ = [
     "state_hash",
 ]
 
-#: The submitter of alerts and of every case command but ``AttachWarrant``.
+#: The submitter of alerts, shares and every case command but ``AttachWarrant``.
 SURVEILLANCE_SUBMITTER: Final = "surveillance"
-#: The submitter of ``AttachWarrant`` (and of ``RecordAccess`` for its own reads).
+#: The submitter of ``AttachWarrant``, of the case desk's commands from its console, and of
+#: ``RecordAccess`` for its own reads.
 REGULATOR_SUBMITTER: Final = "regulator"
+#: Who may work a case (open, attach, assign, escalate, note, close).
+_CASE_DESK: Final = (SURVEILLANCE_SUBMITTER, REGULATOR_SUBMITTER)
 
 #: A public pseudonym (``kernel.projection``): ``p`` + 24 lower-case hex digits.
 _PSEUDONYM: Final = re.compile(r"p[0-9a-f]{24}")
@@ -169,9 +195,17 @@ def decide(
     if isinstance(command, RaiseAlert):
         return _wrong_submitter(ctx, command) or _decide_alert(state, command, ctx)
     if isinstance(command, OpenCase):
-        return _wrong_submitter(ctx, command) or _decide_open(state, command, ctx)
+        return _wrong_submitter(ctx, command, *_CASE_DESK) or _decide_open(state, command, ctx)
     if isinstance(command, AttachAlert):
-        return _wrong_submitter(ctx, command) or _decide_attach_alert(state, command, ctx)
+        return _wrong_submitter(ctx, command, *_CASE_DESK) or _decide_attach_alert(
+            state, command, ctx
+        )
+    if isinstance(command, AssignCase):
+        return _wrong_submitter(ctx, command, *_CASE_DESK) or _decide_assign(state, command, ctx)
+    if isinstance(command, EscalateCase):
+        return _wrong_submitter(ctx, command, *_CASE_DESK) or _decide_escalate(state, command, ctx)
+    if isinstance(command, AddNote):
+        return _wrong_submitter(ctx, command, *_CASE_DESK) or _decide_note(state, command, ctx)
     if isinstance(command, ShareCase | RevokeShare):
         return _wrong_submitter(ctx, command) or _decide_share(state, command, ctx)
     if isinstance(command, RecordAccess):
@@ -181,19 +215,19 @@ def decide(
             state, command, ctx
         )
     if isinstance(command, CloseCase):
-        return _wrong_submitter(ctx, command) or _decide_close(state, command, ctx)
+        return _wrong_submitter(ctx, command, *_CASE_DESK) or _decide_close(state, command, ctx)
     raise InvariantViolation(
         f"surveillance.decide given a non-surveillance command {type(command).__name__}"
     )
 
 
-def _wrong_submitter(
-    ctx: Context, command: object, expected: str = SURVEILLANCE_SUBMITTER
-) -> Rejection | None:
-    if ctx.submitter != expected:
+def _wrong_submitter(ctx: Context, command: object, *expected: str) -> Rejection | None:
+    allowed = expected or (SURVEILLANCE_SUBMITTER,)
+    if ctx.submitter not in allowed:
         return reject(
             R.WRONG_SUBMITTER,
-            f"only {expected!r} may submit {type(command).__name__}, not {ctx.submitter!r}",
+            f"only {' or '.join(repr(each) for each in allowed)} may submit "
+            f"{type(command).__name__}, not {ctx.submitter!r}",
         )
     return None
 
@@ -208,16 +242,15 @@ def _bad_id(value: object, what: str, length_max: int) -> Rejection | None:
     return None
 
 
-def _bad_text(text: object, what: str) -> Rejection | None:
+def _bad_text(
+    text: object, what: str, length_max: int = surveillance_text_length_max
+) -> Rejection | None:
     if not isinstance(text, str):
         return reject(R.INVALID_TEXT, f"{what} must be a string, got {type(text).__name__}")
     if not text.strip():
         return reject(R.REASON_REQUIRED, f"{what} is required, got {text!r}")
-    if len(text) > surveillance_text_length_max:
-        return reject(
-            R.TEXT_TOO_LONG,
-            f"{what} has {len(text)} characters, over {surveillance_text_length_max}",
-        )
+    if len(text) > length_max:
+        return reject(R.TEXT_TOO_LONG, f"{what} has {len(text)} characters, over {length_max}")
     if _CONTROL.search(text) is not None:
         return reject(R.INVALID_TEXT, f"{what} contains a control character")
     if text.strip() != text:
@@ -368,6 +401,7 @@ def _find_case(state: SurveillanceState, case_id: object) -> Case | Rejection:
 
 
 def _find_open_case(state: SurveillanceState, case_id: object) -> Case | Rejection:
+    """The case, if it is not closed (open or escalated: both are worked)."""
     found = _find_case(state, case_id)
     if isinstance(found, Case) and found.status is CaseStatus.CLOSED:
         return reject(R.CASE_CLOSED, f"case {case_id!r} is closed")
@@ -643,6 +677,85 @@ def _decide_close(
     ]
 
 
+def _decide_assign(
+    state: SurveillanceState, command: AssignCase, ctx: Context
+) -> list[SurveillanceEvent] | Rejection:
+    found = _find_open_case(state, command.case_id)
+    if isinstance(found, Rejection):
+        return found
+    rejection = _bad_text(command.analyst, "analyst") or _bad_text(command.reason, "reason")
+    if rejection is not None:
+        return rejection
+    if command.analyst == found.assignee:
+        return reject(
+            R.ALREADY_ASSIGNED,
+            f"case {command.case_id!r} is already led by {command.analyst!r}",
+        )
+    if len(found.assignments) >= surveillance_case_assignments_max:
+        return reject(
+            R.REGISTER_FULL,
+            f"surveillance_case_assignments_max {surveillance_case_assignments_max}",
+        )
+    return [
+        CaseAssigned(
+            case_id=command.case_id,
+            analyst=command.analyst,
+            reason=command.reason,
+            seq=ctx.seq,
+            timestamp_ns=ctx.timestamp_ns,
+        )
+    ]
+
+
+def _decide_escalate(
+    state: SurveillanceState, command: EscalateCase, ctx: Context
+) -> list[SurveillanceEvent] | Rejection:
+    found = _find_open_case(state, command.case_id)
+    if isinstance(found, Rejection):
+        return found
+    if CaseStatus.ESCALATED not in CASE_TRANSITIONS[found.status]:
+        return reject(
+            R.ALREADY_ESCALATED,
+            f"case {command.case_id!r} was escalated at seq "
+            f"{found.escalation.seq if found.escalation else 0}",
+        )
+    rejection = _bad_text(command.reason, "reason")
+    if rejection is not None:
+        return rejection
+    return [
+        CaseEscalated(
+            case_id=command.case_id,
+            reason=command.reason,
+            seq=ctx.seq,
+            timestamp_ns=ctx.timestamp_ns,
+        )
+    ]
+
+
+def _decide_note(
+    state: SurveillanceState, command: AddNote, ctx: Context
+) -> list[SurveillanceEvent] | Rejection:
+    found = _find_open_case(state, command.case_id)
+    if isinstance(found, Rejection):
+        return found
+    rejection = _bad_text(command.author, "author") or _bad_text(
+        command.note, "note", surveillance_note_length_max
+    )
+    if rejection is not None:
+        return rejection
+    if len(found.notes) >= surveillance_case_notes_max:
+        return reject(R.REGISTER_FULL, f"surveillance_case_notes_max {surveillance_case_notes_max}")
+    return [
+        NoteAdded(
+            case_id=command.case_id,
+            author=command.author,
+            note=command.note,
+            seq=ctx.seq,
+            timestamp_ns=ctx.timestamp_ns,
+        )
+    ]
+
+
 # --- evolve ---------------------------------------------------------------------------------
 
 
@@ -688,12 +801,27 @@ def evolve(state: SurveillanceState, event: SurveillanceEvent) -> None:
         found.warrants.append(
             WarrantLink(event.warrant_id, event.subject, event.seq, event.timestamp_ns)
         )
+    elif isinstance(event, CaseAssigned):
+        found = _open_case(state, event.case_id)
+        invariant(event.analyst != found.assignee, "CaseAssigned to the analyst leading it")
+        found.assignments.append(
+            Assignment(event.analyst, event.reason, event.seq, event.timestamp_ns)
+        )
+    elif isinstance(event, CaseEscalated):
+        found = _open_case(state, event.case_id)
+        invariant(found.status is CaseStatus.OPEN, "CaseEscalated twice")
+        found.status = CaseStatus.ESCALATED
+        found.escalation = Escalation(event.reason, event.seq, event.timestamp_ns)
+    elif isinstance(event, NoteAdded):
+        found = _open_case(state, event.case_id)
+        found.notes.append(CaseNote(event.author, event.note, event.seq, event.timestamp_ns))
     elif isinstance(event, CaseClosed):
         found = _open_case(state, event.case_id)
         found.status = CaseStatus.CLOSED
         found.outcome = event.outcome
         found.close_reason = event.reason
         found.closed_seq = event.seq
+        found.closed_timestamp_ns = event.timestamp_ns
     else:
         raise InvariantViolation(
             f"surveillance.evolve given a non-surveillance event {type(event).__name__}"
@@ -709,7 +837,7 @@ def _case(state: SurveillanceState, case_id: str) -> Case:
 
 def _open_case(state: SurveillanceState, case_id: str) -> Case:
     found = _case(state, case_id)
-    invariant(found.status is CaseStatus.OPEN, "an event changing a closed case")
+    invariant(found.status is not CaseStatus.CLOSED, "an event changing a closed case")
     return found
 
 
@@ -779,6 +907,10 @@ def _case_record(case_id: str, found: Case) -> CaseRecord:
         outcome=found.outcome,
         close_reason=found.close_reason,
         closed_seq=found.closed_seq,
+        assignments=tuple(found.assignments),
+        escalation=found.escalation,
+        notes=tuple(found.notes),
+        closed_timestamp_ns=found.closed_timestamp_ns,
     )
 
 
@@ -841,10 +973,14 @@ def restore(data: bytes) -> SurveillanceState:
         restored.shares_history = list(filed.shares_history)
         restored.warrants = list(filed.warrants)
         restored.accesses = list(filed.accesses)
+        restored.assignments = list(filed.assignments)
+        restored.escalation = filed.escalation
+        restored.notes = list(filed.notes)
         restored.status = filed.status
         restored.outcome = filed.outcome
         restored.close_reason = filed.close_reason
         restored.closed_seq = filed.closed_seq
+        restored.closed_timestamp_ns = filed.closed_timestamp_ns
         if list(filed.subjects) != restored.subjects or tuple(sorted(restored.shares)) != tuple(
             str(a) for a in filed.shared_with
         ):
@@ -867,7 +1003,9 @@ def _find_violation(state: SurveillanceState) -> str | None:
     """The first invariant ``state`` breaks, or ``None``: registers within their bounds; each
     alert well formed, its input range before its own seq, in journal order, counted once;
     each case's alerts raised, its subjects their union, its shares a walk of its history
-    allowed by the policy, its warrants about its subjects, closed cases with an outcome."""
+    allowed by the policy, its warrants about its subjects, each assignment a change of analyst,
+    its steps after its opening and in journal order, escalated cases with their escalation,
+    closed cases with an outcome."""
     return _alert_violation(state) or _case_violation(state)
 
 
@@ -936,9 +1074,36 @@ def _one_case_violation(state: SurveillanceState, case_id: str, found: Case) -> 
         return f"case {case_id!r} records a read by an unknown agency"
     if len(found.accesses) > surveillance_case_accesses_max:
         return f"case {case_id!r} has too many recorded reads"
+    return _workflow_violation(case_id, found)
+
+
+def _workflow_violation(case_id: str, found: Case) -> str | None:
+    if found.status not in CASE_TRANSITIONS:
+        return f"case {case_id!r} has status {found.status!r}"
     closed = found.status is CaseStatus.CLOSED
     if closed != (found.outcome is not None) or closed != (found.closed_seq > 0):
         return f"case {case_id!r} status and outcome disagree"
-    if found.status not in (CaseStatus.OPEN, CaseStatus.CLOSED):
-        return f"case {case_id!r} has status {found.status!r}"
+    escalated = found.escalation is not None
+    if (found.status is CaseStatus.ESCALATED and not escalated) or (
+        found.status is CaseStatus.OPEN and escalated
+    ):
+        return f"case {case_id!r} status and escalation disagree"
+    if len(found.assignments) > surveillance_case_assignments_max:
+        return f"case {case_id!r} has too many assignments"
+    if len(found.notes) > surveillance_case_notes_max:
+        return f"case {case_id!r} has too many notes"
+    leader = found.investigator
+    for assignment in found.assignments:
+        if assignment.analyst == leader:
+            return f"case {case_id!r} is assigned to the analyst who led it"
+        leader = assignment.analyst
+    end_seq = found.closed_seq if closed else _INT64
+    for steps in (
+        [a.seq for a in found.assignments],
+        [n.seq for n in found.notes],
+        [] if found.escalation is None else [found.escalation.seq],
+    ):
+        walk = [found.opened_seq, *steps, end_seq]
+        if any(a >= b for a, b in itertools.pairwise(walk)):
+            return f"case {case_id!r} has a step out of journal order or after its closing"
     return None

@@ -10,8 +10,9 @@ is on the record too.
  code   name                       meaning
 ======  =========================  ==============================================================
  8001   WRONG_SUBMITTER            a command from a submitter that may not send it (alerts and
-                                   cases: ``surveillance``; warrants: ``regulator``; a case
-                                   access: ``surveillance``, or ``regulator`` for its own)
+                                   shares: ``surveillance``; the case desk's commands:
+                                   ``surveillance`` or ``regulator``; warrants: ``regulator``; a
+                                   case access: ``surveillance``, or ``regulator`` for its own)
  8002   INVALID_ID                 a malformed alert, case or warrant id
  8003   INVALID_ALERT_TYPE         an alert type that is not an ``AlertType``
  8004   INVALID_DETECTOR           a detector name that is not dotted lower-case words
@@ -41,15 +42,19 @@ is on the record too.
  8020   ALREADY_SHARED             the case is already shared with this agency
  8021   NOT_SHARED                 revoking a share the case does not have
  8022   ACCESS_DENIED              the agency may not read this case (no active share)
- 8023   INVALID_TEXT               a reason, investigator, accessor or purpose that is not one
-                                   line of text without leading or trailing blanks
- 8024   REASON_REQUIRED            a reason, investigator, accessor or purpose that is empty
+ 8023   INVALID_TEXT               a reason, investigator, analyst, author, note, accessor or
+                                   purpose that is not one line of text without leading or
+                                   trailing blanks
+ 8024   REASON_REQUIRED            a reason, investigator, analyst, author, note, accessor or
+                                   purpose that is empty
  8025   TEXT_TOO_LONG              a text over its ``*_length_max``
  8026   INVALID_OUTCOME            a case outcome that is not a ``CaseOutcome``
  8027   UNKNOWN_SUBJECT            a warrant for a pseudonym that is not a subject of the case
  8028   DUPLICATE_WARRANT          a warrant attached to the case before
  8029   REGISTER_FULL              a register is at capacity (alerts, cases, a case's alerts,
-                                   shares, warrants or accesses)
+                                   shares, warrants, accesses, assignments or notes)
+ 8030   ALREADY_ASSIGNED           assigning a case to the analyst who already leads it
+ 8031   ALREADY_ESCALATED          escalating a case that was escalated before
 ======  =========================  ==============================================================
 """
 
@@ -93,3 +98,5 @@ class SurveillanceRejection(IntEnum):
     UNKNOWN_SUBJECT = 8027
     DUPLICATE_WARRANT = 8028
     REGISTER_FULL = 8029
+    ALREADY_ASSIGNED = 8030
+    ALREADY_ESCALATED = 8031

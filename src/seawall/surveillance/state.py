@@ -6,15 +6,23 @@ with which parameters, over which input seq range of the public stream, about wh
 on what evidence. Nothing here can edit or withdraw one; a case may be closed with
 ``no_action``, the alert stays.
 
-**Cases** follow an explicit lifecycle:
+**Cases** follow an explicit lifecycle (``CASE_TRANSITIONS``):
 
-========  ===========  ===========================================================================
- status   may become   meaning
-========  ===========  ===========================================================================
- open     closed       investigators work it: alerts attached, shared, accessed, warrants linked
- closed   (final)      an outcome is recorded; it can still be read (each read journaled), and
-                       a share can still be withdrawn
-========  ===========  ===========================================================================
+==========  ==================  ===================================================================
+ status     may become          meaning
+==========  ==================  ===================================================================
+ open       escalated, closed   analysts work it: alerts attached, assigned, noted, shared,
+                                accessed, warrants linked
+ escalated  closed              raised to senior review, with a reason (once); worked as an open
+                                case until closed
+ closed     (final)             an outcome is recorded; it can still be read (each read
+                                journaled), and a share can still be withdrawn
+==========  ==================  ===================================================================
+
+A case is led by one analyst at a time: the ``investigator`` named when it was opened, then
+whoever the latest ``AssignCase`` named (``CaseRecord.assignee``). Notes are appended, never
+edited. Every step keeps its journal seq and time, so a case's history is the sorted union of
+its records (``CaseRecord.history``).
 
 Investigators see pseudonyms only. The person behind a pseudonym is revealed by the
 regulator's warrant (``regulator.IssueWarrant``: reason required, journaled, routed to identity),
@@ -56,10 +64,14 @@ __all__ = [
     "Agency",
     "AlertRecord",
     "AlertType",
+    "Assignment",
     "Case",
+    "CaseNote",
     "CaseOutcome",
     "CaseRecord",
     "CaseStatus",
+    "CaseStep",
+    "Escalation",
     "EvidenceValue",
     "ParameterValue",
     "ShareChange",
@@ -70,7 +82,9 @@ __all__ = [
     "surveillance_alerts_max",
     "surveillance_case_accesses_max",
     "surveillance_case_alerts_max",
+    "surveillance_case_assignments_max",
     "surveillance_case_id_length_max",
+    "surveillance_case_notes_max",
     "surveillance_case_shares_max",
     "surveillance_case_warrants_max",
     "surveillance_cases_max",
@@ -79,6 +93,7 @@ __all__ = [
     "surveillance_evidence_list_max",
     "surveillance_evidence_max",
     "surveillance_key_length_max",
+    "surveillance_note_length_max",
     "surveillance_parameters_max",
     "surveillance_subjects_max",
     "surveillance_text_length_max",
@@ -104,13 +119,18 @@ surveillance_key_length_max: Final = 48
 surveillance_value_length_max: Final = 128
 surveillance_evidence_list_max: Final = 256
 surveillance_subjects_max: Final = 32
-#: A case's reason, investigator, accessor or purpose (characters).
+#: A case's reason, investigator, analyst, author, accessor or purpose (characters).
 surveillance_text_length_max: Final = 280
-#: Alerts in one case; share changes, linked warrants and recorded reads of one case.
+#: A note on a case (characters, one line).
+surveillance_note_length_max: Final = 2_000
+#: Alerts in one case; share changes, linked warrants, recorded reads, assignments and notes of
+#: one case.
 surveillance_case_alerts_max: Final = 1_000
 surveillance_case_shares_max: Final = 256
 surveillance_case_warrants_max: Final = 64
 surveillance_case_accesses_max: Final = 100_000
+surveillance_case_assignments_max: Final = 256
+surveillance_case_notes_max: Final = 1_000
 
 # --- vocabularies ----------------------------------------------------------------------------
 
@@ -173,12 +193,14 @@ SHARING_POLICY: Final[dict[Agency, str]] = {
 @unique
 class CaseStatus(StrEnum):
     OPEN = "open"
+    ESCALATED = "escalated"
     CLOSED = "closed"
 
 
 #: The case lifecycle: which statuses each status may move to.
 CASE_TRANSITIONS: Final[dict[CaseStatus, frozenset[CaseStatus]]] = {
-    CaseStatus.OPEN: frozenset({CaseStatus.CLOSED}),
+    CaseStatus.OPEN: frozenset({CaseStatus.ESCALATED, CaseStatus.CLOSED}),
+    CaseStatus.ESCALATED: frozenset({CaseStatus.CLOSED}),
     CaseStatus.CLOSED: frozenset(),
 }
 
@@ -250,6 +272,49 @@ class AccessRecord(msgspec.Struct, frozen=True):
     timestamp_ns: int
 
 
+class Assignment(msgspec.Struct, frozen=True):
+    """A case handed to ``analyst`` to lead, why, when."""
+
+    analyst: str
+    reason: str
+    seq: int
+    timestamp_ns: int
+
+
+class Escalation(msgspec.Struct, frozen=True):
+    """A case raised to senior review, why, when."""
+
+    reason: str
+    seq: int
+    timestamp_ns: int
+
+
+class CaseNote(msgspec.Struct, frozen=True):
+    """A note on a case by ``author``; appended, never edited."""
+
+    author: str
+    note: str
+    seq: int
+    timestamp_ns: int
+
+
+class CaseStep(msgspec.Struct, frozen=True):
+    """One line of a case's history (``CaseRecord.history``): what happened at ``seq``.
+
+    ``kind`` is ``opened``, ``assigned``, ``escalated``, ``note``, ``shared``,
+    ``share_revoked``, ``warrant``, ``accessed`` or ``closed``; ``actor`` names whom it is about
+    (the investigator, the analyst assigned, a note's author, the agency, the reader; ``""`` for
+    none); ``detail`` is its reason, note, warrant or outcome. Derived for display, never
+    hashed.
+    """
+
+    seq: int
+    timestamp_ns: int
+    kind: str
+    actor: str
+    detail: str
+
+
 class Case:
     """One case file. Mutated only by ``machine.evolve``."""
 
@@ -257,9 +322,13 @@ class Case:
         "accesses",
         "alert_ids",
         "alert_types",
+        "assignments",
         "close_reason",
         "closed_seq",
+        "closed_timestamp_ns",
+        "escalation",
         "investigator",
+        "notes",
         "opened_seq",
         "opened_timestamp_ns",
         "outcome",
@@ -289,9 +358,18 @@ class Case:
         self.shares_history: list[ShareChange] = []
         self.warrants: list[WarrantLink] = []
         self.accesses: list[AccessRecord] = []
+        self.assignments: list[Assignment] = []
+        self.escalation: Escalation | None = None
+        self.notes: list[CaseNote] = []
         self.outcome: CaseOutcome | None = None
         self.close_reason = ""
         self.closed_seq = 0
+        self.closed_timestamp_ns = 0
+
+    @property
+    def assignee(self) -> str:
+        """Who leads the case now: the latest assignment's analyst, else the investigator."""
+        return self.assignments[-1].analyst if self.assignments else self.investigator
 
 
 class SurveillanceState:
@@ -332,6 +410,62 @@ class CaseRecord(msgspec.Struct, frozen=True):
     outcome: CaseOutcome | None
     close_reason: str
     closed_seq: int
+    assignments: tuple[Assignment, ...] = ()
+    escalation: Escalation | None = None
+    notes: tuple[CaseNote, ...] = ()
+    closed_timestamp_ns: int = 0
+
+    @property
+    def assignee(self) -> str:
+        """Who leads the case now: the latest assignment's analyst, else the investigator."""
+        return self.assignments[-1].analyst if self.assignments else self.investigator
+
+    @property
+    def history(self) -> tuple[CaseStep, ...]:
+        """Every step of the case that has a time, in journal order (alerts attached later are
+        in ``alert_ids``: their event carries no time)."""
+        steps = [
+            CaseStep(
+                self.opened_seq, self.opened_timestamp_ns, "opened", self.investigator, self.reason
+            )
+        ]
+        steps += [
+            CaseStep(a.seq, a.timestamp_ns, "assigned", a.analyst, a.reason)
+            for a in self.assignments
+        ]
+        if self.escalation is not None:
+            e = self.escalation
+            steps.append(CaseStep(e.seq, e.timestamp_ns, "escalated", "", e.reason))
+        steps += [CaseStep(n.seq, n.timestamp_ns, "note", n.author, n.note) for n in self.notes]
+        steps += [
+            CaseStep(
+                c.seq,
+                c.timestamp_ns,
+                "shared" if c.shared else "share_revoked",
+                str(c.agency),
+                c.reason,
+            )
+            for c in self.shares_history
+        ]
+        steps += [
+            CaseStep(w.seq, w.timestamp_ns, "warrant", "regulator", f"{w.warrant_id}: {w.subject}")
+            for w in self.warrants
+        ]
+        steps += [
+            CaseStep(a.seq, a.timestamp_ns, "accessed", f"{a.agency}: {a.accessor}", a.purpose)
+            for a in self.accesses
+        ]
+        if self.outcome is not None:
+            steps.append(
+                CaseStep(
+                    self.closed_seq,
+                    self.closed_timestamp_ns,
+                    "closed",
+                    "",
+                    f"{self.outcome}: {self.close_reason}",
+                )
+            )
+        return tuple(sorted(steps, key=lambda step: step.seq))
 
 
 class SurveillanceSnapshot(msgspec.Struct, frozen=True, tag="surveillance.snapshot", tag_field="k"):

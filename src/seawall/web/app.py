@@ -3,14 +3,18 @@
 ``/web/log/...``, and small JSON endpoints under ``/web/api/...`` for what the Binance API does
 not give.
 
-Public: ``GET /web/api/log/status``, ``/web/api/log/checkpoints``, ``/web/api/log/entry/{index}``,
-``/web/api/log/consistency?from=N[&to=M]``, ``/web/api/por/snapshots``, ``/web/api/summary``.
+Public: ``GET /web/api/log/status``, ``/web/api/log/keys`` (the log's and witnesses' verifier
+keys, for the browser's signature check), ``/web/api/log/checkpoints``,
+``/web/api/log/entry/{index}``, ``/web/api/log/consistency?from=N[&to=M]``,
+``/web/api/por/snapshots``, ``/web/api/summary``.
 Client (signed like a Binance ``SIGNED`` request: ``X-MBX-APIKEY`` header, ``timestamp`` and an
 HMAC ``signature`` of the query): ``GET /web/api/por/proof?snapshot=ID``, the caller's own
 liabilities proof. Regulator (header ``X-Seawall-Console-Token``: the API's admin token; every
-call refused with 403 when the app was built without one): ``GET /web/api/regulator/overview``,
-``POST /web/api/regulator/halt``, ``/resume``, ``/warrant`` (JSON bodies; each a command the
-market journals with submitter ``regulator``).
+call refused with 403 when the app was built without one): ``GET /web/api/regulator/overview``
+(with surveillance's alerts and the case queue), ``POST /web/api/regulator/halt``, ``/resume``,
+``/warrant``, and the case desk (``seawall.web.cases``): ``/case/open``, ``/case/read``,
+``/case/assign``, ``/case/escalate``, ``/case/note``, ``/case/close`` (JSON bodies; each a
+command the market journals with submitter ``regulator``).
 """
 
 from __future__ import annotations
@@ -32,7 +36,8 @@ from seawall.api.auth import authenticate
 from seawall.core.errors import ConditionFailed
 from seawall.kernel import Market
 from seawall.regulator.commands import HaltMarket, IssueWarrant, ResumeMarket
-from seawall.web import data
+from seawall.surveillance import machine as surveillance_machine
+from seawall.web import cases, data
 
 __all__ = ["CONSOLE_TOKEN_HEADER", "STATIC_DIR", "mount_web", "web_routes"]
 
@@ -66,6 +71,9 @@ def web_routes(api: Api, data_dir: Path, admin_token: str | None = None) -> list
 
     async def log_status(request: Request) -> Response:
         return JSONResponse(data.log_status(data_dir))
+
+    async def log_keys(request: Request) -> Response:
+        return JSONResponse({"keys": data.verifier_keys(data_dir)})
 
     async def log_checkpoints(request: Request) -> Response:
         data.log_status(data_dir)
@@ -138,9 +146,13 @@ def web_routes(api: Api, data_dir: Path, admin_token: str | None = None) -> list
     async def regulator_overview(request: Request) -> Response:
         if not console_allowed(request):
             return _error(403, "the regulator console needs its token")
-        return JSONResponse(
-            await read(lambda m: data.regulator_overview(m.state("regulator"), m.state("identity")))
-        )
+
+        def overview(market: Market) -> dict[str, Any]:
+            result = data.regulator_overview(market.state("regulator"), market.state("identity"))
+            result["surveillance"] = cases.case_desk(market.state("surveillance"))
+            return result
+
+        return JSONResponse(await read(overview))
 
     async def regulator_halt(request: Request) -> Response:
         if not console_allowed(request):
@@ -188,11 +200,44 @@ def web_routes(api: Api, data_dir: Path, admin_token: str | None = None) -> list
 
         return JSONResponse(await read(run))
 
+    def case_reply(market: Market, command: Any, case_id: str) -> dict[str, Any]:
+        """Submit ``command`` as the regulator; with the case file if it was accepted."""
+        outcome = market.submit(command, "regulator")
+        result = _outcome_json(outcome)
+        result["case_id"] = case_id
+        record = surveillance_machine.case(market.state("surveillance"), case_id)
+        result["case"] = (
+            cases.case_detail(record) if outcome.rejection is None and record is not None else None
+        )
+        return result
+
+    async def case_open(request: Request) -> Response:
+        if not console_allowed(request):
+            return _error(403, "the regulator console needs its token")
+        case_id = f"case-{secrets.token_hex(4)}"
+        try:
+            command = cases.new_case_command(await console_body(request), case_id)
+        except (KeyError, ValueError) as exc:
+            return _error(400, f"bad request: {exc}")
+        return JSONResponse(await read(lambda m: case_reply(m, command, case_id)))
+
+    async def case_action(request: Request) -> Response:
+        if not console_allowed(request):
+            return _error(403, "the regulator console needs its token")
+        try:
+            body = await console_body(request)
+            command = cases.case_command(str(request.path_params["action"]), body)
+        except (KeyError, ValueError) as exc:
+            return _error(400, f"bad request: {exc}")
+        case_id = str(body["case_id"])
+        return JSONResponse(await read(lambda m: case_reply(m, command, case_id)))
+
     async def home(request: Request) -> Response:
         return RedirectResponse("/web/", status_code=307)
 
     api_routes = [
         Route("/log/status", log_status, methods=["GET"]),
+        Route("/log/keys", log_keys, methods=["GET"]),
         Route("/log/checkpoints", log_checkpoints, methods=["GET"]),
         Route("/log/entry/{index:int}", log_entry, methods=["GET"]),
         Route("/log/leaf/{leaf_hash}", log_entry_by_hash, methods=["GET"]),
@@ -204,6 +249,8 @@ def web_routes(api: Api, data_dir: Path, admin_token: str | None = None) -> list
         Route("/regulator/halt", regulator_halt, methods=["POST"]),
         Route("/regulator/resume", regulator_halt, methods=["POST"]),
         Route("/regulator/warrant", regulator_warrant, methods=["POST"]),
+        Route("/regulator/case/open", case_open, methods=["POST"]),
+        Route("/regulator/case/{action}", case_action, methods=["POST"]),
     ]
     log_dir = data_dir / "log"
     log_dir.mkdir(parents=True, exist_ok=True)

@@ -1,5 +1,6 @@
 """What the pages read that the Binance API does not give: the published transparency log (status,
-an entry with its inclusion proof, a consistency proof, the checkpoints seen so far), the proof of
+its verifier keys, an entry with its inclusion proof, a consistency proof, the checkpoints seen so
+far), the proof of
 reserves snapshots (ratio per asset, their history, a client's own liabilities proof), and the
 regulator's registers (alerts, breaks, licences, halts, warrants).
 
@@ -37,11 +38,17 @@ __all__ = [
     "regulator_overview",
     "remembered_checkpoints",
     "snapshots",
+    "verifier_keys",
 ]
 
 #: Under the data directory: every checkpoint the web pages have served, by tree size, so that a
 #: visitor can check consistency between any two of them.
 CHECKPOINT_HISTORY_DIR: Final = "web-checkpoints"
+#: Under the data directory: the verifier keys ``seawall log publish`` writes (C2SP vkeys, the
+#: log's first, then each witness's).
+VERIFIER_KEYS_FILE: Final = "log.vkeys"
+#: Verifier keys served, at most.
+verifier_keys_max: Final = 16
 #: Checkpoints kept in that history (the oldest go first).
 checkpoint_history_max: Final = 256
 #: Snapshots listed on the reserves page.
@@ -93,6 +100,15 @@ def log_status(data_dir: Path) -> dict[str, Any]:
         "checkpoint": text,
         "signers": _cosigners(text),
     }
+
+
+def verifier_keys(data_dir: Path) -> list[str]:
+    """The published verifier keys, as written (the browser parses and checks each itself);
+    empty before the log is first published."""
+    path = data_dir / VERIFIER_KEYS_FILE
+    if not path.exists():
+        return []
+    return [line for line in path.read_text().splitlines() if line.strip()][:verifier_keys_max]
 
 
 def remembered_checkpoints(data_dir: Path) -> list[dict[str, Any]]:

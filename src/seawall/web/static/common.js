@@ -1,5 +1,5 @@
 // Seawall pages: shared helpers. Every proof is checked here, in the browser, with WebCrypto
-// SHA-256; nothing the server says about a proof's validity is trusted.
+// SHA-256 and Ed25519; nothing the server says about a proof's validity is trusted.
 "use strict";
 
 const enc = new TextEncoder();
@@ -104,6 +104,105 @@ function parseCheckpoint(text) {
   if (root.length !== 32) throw new Error("root is not 32 bytes");
   const signers = sigs.split("\n").filter((l) => l.startsWith("\u2014 ")).map((l) => l.slice(2).split(" ")[0]);
   return { origin: lines[0], size: Number(lines[1]), root, signers };
+}
+
+// C2SP signed notes (c2sp.org/signed-note) and checkpoint cosignatures (c2sp.org/tlog-cosignature),
+// checked with WebCrypto Ed25519, as seawall.transparency.note and .checkpoint define them.
+const NOTE = { ED25519: 0x01, COSIGNATURE_V1: 0x04, SIG_PREFIX: "\u2014 " };
+
+// A verifier key "<name>+<8 hex key ID>+<base64(type || public key)>": split on the first two
+// "+" only (base64 may hold "+"); the key ID must be SHA-256(name || 0x0A || type || key)[:4].
+async function parseVerifierKey(vkey) {
+  const first = vkey.indexOf("+"), second = vkey.indexOf("+", first + 1);
+  if (first <= 0 || second < 0) throw new Error(`not a verifier key: ${vkey}`);
+  const name = vkey.slice(0, first), hexId = vkey.slice(first + 1, second);
+  if (!/^[0-9a-fA-F]{8}$/.test(hexId)) throw new Error(`key ID of ${name} is not 8 hex digits`);
+  const material = b64ToBytes(vkey.slice(second + 1));
+  const keyId = (await sha256(concat(enc.encode(name), new Uint8Array([0x0a]), material))).slice(0, 4);
+  if (!equalBytes(keyId, hexToBytes(hexId))) throw new Error(`key ID of ${name} does not match its key`);
+  const type = material[0];
+  if (type !== NOTE.ED25519 && type !== NOTE.COSIGNATURE_V1) throw new Error(`${name}: unsupported signature type ${type}`);
+  if (material.length !== 33) throw new Error(`${name}: an Ed25519 key is 32 bytes`);
+  return { name, keyId, type, publicKey: material.slice(1), vkey };
+}
+
+// A signed note: its text (ending in a newline) and signature lines after the last blank line.
+function parseNote(noteText) {
+  if (!noteText.endsWith("\n")) throw new Error("a signed note ends in a newline");
+  const split = noteText.lastIndexOf("\n\n");
+  if (split < 0) throw new Error("the note has no signature lines");
+  const text = noteText.slice(0, split + 1);
+  const signatures = noteText.slice(split + 2, -1).split("\n").map((line) => {
+    if (!line.startsWith(NOTE.SIG_PREFIX)) throw new Error(`not a signature line: ${line}`);
+    const parts = line.slice(NOTE.SIG_PREFIX.length).split(" ");
+    if (parts.length !== 2 || !parts[0]) throw new Error(`malformed signature line: ${line}`);
+    const raw = b64ToBytes(parts[1]);
+    if (raw.length < 5) throw new Error(`signature of ${parts[0]} is too short`);
+    return { name: parts[0], keyId: raw.slice(0, 4), signature: raw.slice(4) };
+  });
+  return { text, signatures };
+}
+
+async function ed25519Verify(publicKey, signature, message) {
+  const key = await crypto.subtle.importKey("raw", publicKey, { name: "Ed25519" }, false, ["verify"]);
+  return crypto.subtle.verify({ name: "Ed25519" }, key, signature, message);
+}
+
+// One signature by a known key: plain Ed25519 over the note text (type 0x01), or a
+// cosignature/v1 (type 0x04): an 8-byte big-endian timestamp, then Ed25519 over
+// "cosignature/v1\ntime <timestamp>\n" || the checkpoint text.
+async function verifyNoteSignature(key, text, signature) {
+  const body = enc.encode(text);
+  if (key.type === NOTE.ED25519) {
+    return { ok: signature.length === 64 && await ed25519Verify(key.publicKey, signature, body) };
+  }
+  if (signature.length !== 72) return { ok: false };
+  const timestamp = new DataView(signature.buffer, signature.byteOffset, 8).getBigUint64(0);
+  if (timestamp > (1n << 63n) - 1n) return { ok: false, timestamp };
+  const message = concat(enc.encode(`cosignature/v1\ntime ${timestamp}\n`), body);
+  return { ok: await ed25519Verify(key.publicKey, signature.slice(8), message), timestamp };
+}
+
+// Check a signed checkpoint against verifier keys (the log's first, then the witnesses').
+// Returns {ok, message, signers: [{name, role, keyIdHex, status, timestamp?}], checkpoint}.
+// As C2SP's open rules: a known key whose signature fails rejects the note; a note without a
+// verified signature by the log's key is rejected; signatures by unknown keys are listed, not
+// trusted; a witness that did not cosign is reported, and does not reject the note.
+async function verifyCheckpointNote(noteText, vkeys) {
+  const signers = [];
+  try {
+    const keys = [];
+    for (const vkey of vkeys) keys.push(await parseVerifierKey(vkey));
+    if (!keys.length || keys[0].type !== NOTE.ED25519) throw new Error("the first verifier key must be the log's Ed25519 key");
+    const note = parseNote(noteText);
+    const checkpoint = parseCheckpoint(note.text);
+    const used = new Set();
+    let failed = false;
+    for (const [i, key] of keys.entries()) {
+      const role = i === 0 ? "log" : "witness";
+      const keyIdHex = bytesToHex(key.keyId);
+      const index = note.signatures.findIndex((s) => s.name === key.name && equalBytes(s.keyId, key.keyId));
+      if (index < 0) { signers.push({ name: key.name, role, keyIdHex, status: "not signed" }); continue; }
+      used.add(index);
+      const result = await verifyNoteSignature(key, note.text, note.signatures[index].signature);
+      failed ||= !result.ok;
+      signers.push({ name: key.name, role, keyIdHex, status: result.ok ? "verified" : "FAILED", timestamp: result.timestamp });
+    }
+    const known = (s) => keys.some((k) => k.name === s.name && equalBytes(k.keyId, s.keyId));
+    note.signatures.forEach((s, i) => {
+      // A repeated signature by a known key counts once (the first); an unknown key's is listed.
+      if (!used.has(i) && !known(s)) signers.push({ name: s.name, role: "unknown key", keyIdHex: bytesToHex(s.keyId), status: "not checked" });
+    });
+    const logSigned = signers[0].status === "verified";
+    const ok = logSigned && !failed;
+    const cosigned = signers.filter((s) => s.role === "witness" && s.status === "verified").length;
+    const message = ok
+      ? `VERIFIED: checkpoint of size ${checkpoint.size} signed by ${keys[0].name}, cosigned by ${cosigned} of ${keys.length - 1} witnesses`
+      : `FAILED: ${failed ? "a signature does not verify: the checkpoint was changed or forged" : `no valid signature by the log's key ${keys[0].name}`}`;
+    return { ok, message, signers, checkpoint };
+  } catch (err) {
+    return { ok: false, message: `FAILED: ${err.message || err}`, signers, checkpoint: null };
+  }
 }
 
 // Proof of liabilities (seawall.reserves.format): Merkle sum tree, 128-bit signed big-endian
@@ -216,5 +315,6 @@ function setStatus(node, ok, text) {
 
 window.seawall = {
   hexToBytes, bytesToHex, b64ToBytes, sha256, rfc6962, verifyInclusion, verifyConsistency,
-  parseCheckpoint, verifyLiabilitiesProof, hmacHex, getJson, minorToText, el, fillTable, setStatus,
+  parseCheckpoint, parseVerifierKey, parseNote, verifyCheckpointNote, verifyLiabilitiesProof,
+  hmacHex, getJson, minorToText, el, fillTable, setStatus,
 };

@@ -1,4 +1,5 @@
-// Public explorer: markets (REST + WebSocket streams), charts, the log, proofs, reserves.
+// Public explorer: markets (REST + WebSocket streams), charts, the log (checkpoint signatures,
+// inclusion and consistency proofs, all checked in the browser), reserves.
 "use strict";
 (() => {
   const S = window.seawall;
@@ -87,20 +88,43 @@
   }
 
   let checkpoints = [];
+  let latestNote = "";
+  const verifierKeys = () => $("log-keys").value.split("\n").map((l) => l.trim()).filter(Boolean);
+  // The checkpoint a proof is checked against must carry a valid signature by the log's key
+  // (and no failed cosignature) under the keys in the form.
+  async function checkSignatures(noteText) {
+    const result = await S.verifyCheckpointNote(noteText, verifierKeys());
+    S.setStatus($("log-sig-result"), result.ok, result.message);
+    $("log-sig-table").replaceChildren(...result.signers.map((s) => S.el("tr", {},
+      S.el("td", { text: s.name }), S.el("td", { text: s.role }), S.el("td", { text: s.keyIdHex }),
+      S.el("td", { class: s.status === "verified" ? "ok" : s.status === "FAILED" ? "fail" : "muted", text: s.status }),
+      S.el("td", { text: s.timestamp === undefined ? "" : new Date(Number(s.timestamp) * 1000).toISOString().slice(0, 19) }))));
+    return result;
+  }
+  async function checkLatest(event) {
+    if (event) event.preventDefault();
+    const status = await S.getJson("/web/api/log/status");
+    if (!status.published) return;
+    latestNote = status.checkpoint;
+    await checkSignatures(latestNote);
+  }
   async function loadLog() {
     const status = await S.getJson("/web/api/log/status");
     if (!status.published) { $("log-size").textContent = "not published yet"; return; }
+    latestNote = status.checkpoint;
     const cp = S.parseCheckpoint(status.checkpoint);
     $("log-size").textContent = String(cp.size);
     $("log-root").textContent = S.bytesToHex(cp.root).slice(0, 16) + "…";
     $("log-signers").textContent = cp.signers.join(", ");
     $("log-checkpoint").textContent = status.checkpoint;
-    checkpoints = (await S.getJson("/web/api/log/checkpoints")).map((row) => S.parseCheckpoint(row.checkpoint));
+    checkpoints = (await S.getJson("/web/api/log/checkpoints")).map((row) => ({ ...S.parseCheckpoint(row.checkpoint), note: row.checkpoint }));
     for (const id of ["cons-old", "cons-new"]) {
       $(id).replaceChildren(...checkpoints.map((c, i) => S.el("option", { value: String(i), text: `size ${c.size}` })));
     }
     $("cons-old").value = "0";
     $("cons-new").value = String(checkpoints.length - 1);
+    $("log-keys").value = (await S.getJson("/web/api/log/keys")).keys.join("\n");
+    await checkSignatures(latestNote);
   }
   async function checkEntry(event) {
     event.preventDefault();
@@ -109,7 +133,9 @@
     try {
       // The root comes from the signed checkpoint the browser parses itself.
       const status = await S.getJson("/web/api/log/status");
-      const cp = S.parseCheckpoint(status.checkpoint);
+      const signed = await checkSignatures(status.checkpoint);
+      if (!signed.ok) throw new Error("the checkpoint's signatures do not verify; no proof against it can be trusted");
+      const cp = signed.checkpoint;
       const index = Number($("entry-index").value);
       const got = await S.getJson(`/web/api/log/entry/${index}`);
       const entry = S.b64ToBytes(got.entry_b64);
@@ -130,6 +156,10 @@
     try {
       const a = checkpoints[Number($("cons-old").value)], b = checkpoints[Number($("cons-new").value)];
       const [older, newer] = a.size <= b.size ? [a, b] : [b, a];
+      for (const cp of [older, newer]) {
+        const signed = await S.verifyCheckpointNote(cp.note, verifierKeys());
+        if (!signed.ok) throw new Error(`checkpoint of size ${cp.size}: ${signed.message}`);
+      }
       const got = await S.getJson(`/web/api/log/consistency?from=${older.size}&to=${newer.size}`);
       const ok = await S.verifyConsistency(older.size, newer.size, got.proof_hex.map(S.hexToBytes), older.root, newer.root);
       S.setStatus(out, ok, ok ? `CONSISTENT: the tree of size ${newer.size} extends the tree of size ${older.size}` : "FAILED: the two checkpoints are not consistent");
@@ -174,6 +204,7 @@
     $("interval").addEventListener("change", loadMarket);
     $("entry-form").addEventListener("submit", checkEntry);
     $("cons-form").addEventListener("submit", checkConsistency);
+    $("keys-form").addEventListener("submit", checkLatest);
     await Promise.all([loadMarket(), loadLog(), loadReserves(opts), loadSummary()]);
     document.body.dataset.ready = "1";
   }
