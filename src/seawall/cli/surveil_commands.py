@@ -20,7 +20,7 @@ from seawall.adapters.storage import open_store
 from seawall.kernel.projection import Projector
 from seawall.node.keys import load_keys
 from seawall.public.schema import PublicEntry
-from seawall.sim.runner import FaultPlan, RunResult
+from seawall.sim.runner import FaultPlan, RunResult, SimConfig
 from seawall.surveillance.commands import RaiseAlert
 
 __all__ = ["public_entries", "register", "run_surveil", "simulate"]
@@ -252,15 +252,55 @@ def register(app: typer.Typer) -> None:
         duplicate_permille: int = typer.Option(
             0, "--duplicate-permille", help="Deliver client messages twice."
         ),
+        api: str | None = typer.Option(
+            None,
+            "--api",
+            help="Drive the served market at this URL over its REST API instead of running "
+            "one in process (e.g. http://127.0.0.1:8000).",
+        ),
+        server_data: Path | None = typer.Option(
+            None,
+            "--server-data",
+            help="With --api: the data directory of the running `seawall serve`, to create "
+            "the accounts the keys file lacks (and to find the API when --api is left out).",
+        ),
+        keys: Path = typer.Option(
+            Path("data/sim-keys.json"), "--keys", help="With --api: the agents' API keys."
+        ),
+        run_id: str | None = typer.Option(
+            None,
+            "--run-id",
+            help="With --api: prefix of the client order ids (default s<seed>); give another "
+            "to run the same seed again on the same server.",
+        ),
     ) -> None:
         """Run the simulated market with a scenario's manipulators; write the journal, the
-        ground-truth labels and the alerts under --data."""
+        ground-truth labels and the alerts under --data. With --api, the same agents trade
+        on a served market over HTTP instead; the journal is the server's."""
         from seawall.sim.manipulators import SCENARIOS
         from seawall.sim.runner import FaultPlan
 
         if scenario not in SCENARIOS:
             err_console.print(f"unknown scenario {scenario!r}; known: {', '.join(SCENARIOS)}")
             raise typer.Exit(2)
+        if api is not None or server_data is not None:
+            _run_over_api(
+                data,
+                api,
+                server_data,
+                keys,
+                run_id,
+                SimConfig(
+                    seed=seed,
+                    scenario=scenario,
+                    duration_s=minutes * 60,
+                    faults=FaultPlan(
+                        drop_permille=drop_permille, duplicate_permille=duplicate_permille
+                    ),
+                ),
+                crash_at,
+            )
+            return
         if (data / "journal.sqlite").exists():
             err_console.print(f"[red]{data} already holds a journal; use a fresh directory[/red]")
             raise typer.Exit(2)
@@ -270,6 +310,30 @@ def register(app: typer.Typer) -> None:
             duplicate_permille=duplicate_permille,
         )
         simulate(console, data, seed, scenario, minutes, faults)
+
+    def _run_over_api(
+        data: Path,
+        api: str | None,
+        server_data: Path | None,
+        keys: Path,
+        run_id: str | None,
+        config: SimConfig,
+        crash_at: list[int],
+    ) -> None:
+        from seawall.cli.sim_http import run_over_api
+        from seawall.core.errors import SeawallError
+
+        if crash_at:
+            err_console.print("[red]--crash-at needs the market in process; drop --api[/red]")
+            raise typer.Exit(2)
+        if (data / "run.json").exists():
+            err_console.print(f"[red]{data} already holds a run; use a fresh directory[/red]")
+            raise typer.Exit(2)
+        try:
+            run_over_api(console, config, data, api, keys, server_data, run_id)
+        except SeawallError as exc:
+            err_console.print(f"[red]the run over HTTP failed[/red] {exc}")
+            raise typer.Exit(1) from exc
 
     @sim_app.command("scenarios")
     def sim_scenarios_command() -> None:

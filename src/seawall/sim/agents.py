@@ -6,7 +6,9 @@ Agents act only through the commands a real client's broker sends (``broker.Plac
 sees: public market data (the L2 book, trade prints) and their own orders and fills, both read
 from the public projection of committed entries (``MarketData``), one step late like any feed.
 An order counts as placed when the group holding it is committed; a crash before that loses it,
-and the agent forgets it.
+and the agent forgets it. ``SimMarket`` and the order vocabulary it speaks (``Side``,
+``OrderType``, ``TimeInForce``, ``StpMode``, re-exported here) are all a driver of the agents
+needs: ``runner.Simulation`` drives them in process, ``seawall.simhttp`` over the HTTP API.
 
 Every agent draws from its own ``random.Random`` seeded by ``(run seed, agent name)``, and acts in
 a fixed order each step, so one seed reproduces a run exactly. Prices are integer ticks and
@@ -32,11 +34,15 @@ __all__ = [
     "MeanReversionTrader",
     "MomentumTrader",
     "NoiseTrader",
+    "OrderType",
     "OwnOrder",
     "ParentOrder",
+    "Side",
     "SimMarket",
+    "StpMode",
     "SymbolSpec",
     "SymbolView",
+    "TimeInForce",
 ]
 
 

@@ -2,9 +2,9 @@
 
 Every manipulator is an ``agents.Agent``: it acts only through client commands, sees only public
 data and its own orders, and draws from its own seeded generator. Each stages one episode in
-its window and records a ``GroundTruth`` (type, variant, market, the pseudonyms that took part,
-first and last manipulative act) in ``labels`` as it goes. Scenarios (``SCENARIOS``) name the
-manipulators a run adds to the background market:
+its window and records a ``GroundTruth`` (re-exported here: type, variant, market, the
+pseudonyms that took part, first and last manipulative act) in ``labels`` as it goes. Scenarios
+(``SCENARIOS``) name the manipulators a run adds to the background market:
 
 ========================  ==================  ==================================================
  scenario                 type                what it does
@@ -54,6 +54,7 @@ __all__ = [
     "CLOSE_NS",
     "SCENARIOS",
     "FrontRunner",
+    "GroundTruth",
     "Layering",
     "Manipulator",
     "MarkingTheClose",

@@ -81,12 +81,14 @@ from seawall.venue.commands import RestrictAccount
 __all__ = [
     "DEFAULT_SPECS",
     "START_NS",
+    "Cast",
     "FaultPlan",
     "RunResult",
     "SimClock",
     "SimConfig",
     "Simulation",
     "background_agents",
+    "build_agents",
     "run",
 ]
 
@@ -195,6 +197,35 @@ def background_agents(
     return agents, institution
 
 
+@dataclass
+class Cast:
+    """Every agent of a run, in the order they act each step (background agents, then agents
+    the caller added, then manipulators); the manipulators among them; the institution."""
+
+    agents: list[Agent]
+    manipulators: list[Manipulator]
+    institution: Institution
+
+
+def build_agents(
+    config: SimConfig, specs: dict[str, SymbolSpec], start_ns: int, end_ns: int
+) -> Cast:
+    """The agents of ``config``'s run: the background market, the scenario's manipulators and
+    ``config.add_agents``. Any driver of the agents (this runner, ``seawall.simhttp``) builds
+    them here, so that one seed gives every driver the same agents acting in the same order."""
+    agents, institution = background_agents(config, specs, start_ns, end_ns)
+    scenario = SCENARIOS[config.scenario]
+    manipulators = scenario.build(config.seed, specs, start_ns, end_ns, institution)
+    extra = (
+        config.add_agents(config.seed, specs, start_ns, end_ns, institution)
+        if config.add_agents is not None
+        else []
+    )
+    manipulators += [agent for agent in extra if isinstance(agent, Manipulator)]
+    everyone = agents + [agent for agent in extra if not isinstance(agent, Manipulator)]
+    return Cast([*everyone, *manipulators], manipulators, institution)
+
+
 class _Faults:
     def __init__(self, plan: FaultPlan, seed: int) -> None:
         self.plan = plan
@@ -250,19 +281,10 @@ class Simulation:
         self._unacked: list[str] = []
         self.public: list[PublicEntry] = []
         self.public_events = 0
-        agents, self.institution = background_agents(config, self.specs, self.start_ns, self.end_ns)
-        scenario = SCENARIOS[config.scenario]
-        self.manipulators: list[Manipulator] = scenario.build(
-            config.seed, self.specs, self.start_ns, self.end_ns, self.institution
-        )
-        extra = (
-            config.add_agents(config.seed, self.specs, self.start_ns, self.end_ns, self.institution)
-            if config.add_agents is not None
-            else []
-        )
-        self.manipulators += [agent for agent in extra if isinstance(agent, Manipulator)]
-        self.agents: list[Agent] = agents + [a for a in extra if not isinstance(a, Manipulator)]
-        self.agents += self.manipulators
+        cast = build_agents(config, self.specs, self.start_ns, self.end_ns)
+        self.agents: list[Agent] = cast.agents
+        self.manipulators: list[Manipulator] = cast.manipulators
+        self.institution = cast.institution
         self.accounts: dict[str, dict[str, str]] = {}
 
     @property
