@@ -5,7 +5,9 @@ from trading (``RESTRICTED_ACCOUNT``). Orders match in price-time priority at th
 The package has the shape every institution has: ``commands``, ``events``, ``rejections``
 (3000-3999), ``state``, ``machine`` (``decide``, ``evolve``, ``state_hash``, ``check_invariants``,
 ``snapshot``, ``restore``), plus ``book`` (the fast book), ``engine`` (``apply``: decide and evolve
-in one pass, for throughput), ``reference`` (the naive oracle) and ``bench`` (not imported here).
+in one pass, for throughput), ``compiled`` (the same ``apply`` with the books in C, from the
+optional ``_core`` extension; ``compiled.available()`` says whether it was built), ``reference``
+(the naive oracle) and ``bench`` (not imported here).
 """
 
 from __future__ import annotations
