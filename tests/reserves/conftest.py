@@ -4,9 +4,10 @@ data directory with a journal, so each test module starts from the same ground."
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pytest
@@ -93,3 +94,49 @@ def data_dir(tmp_path: Path) -> Path:
         build_market(market)
         market.commit()
     return data
+
+
+class ManualClock:
+    """The market's clock in day-end tests: it stays where the test puts it."""
+
+    def __init__(self, now_ns: int) -> None:
+        self.now = now_ns
+
+    def now_ns(self) -> int:
+        return self.now
+
+    def set(self, when: datetime) -> None:
+        self.now = int(when.timestamp()) * 1_000_000_000
+
+
+class DayMarket(NamedTuple):
+    """A served-like market on a data directory: the market (the journal's only writer), its
+    clock, and the demo clients' account ids by name."""
+
+    data: Path
+    market: Market
+    clock: ManualClock
+    accounts: dict[str, str]
+
+    def anchor(self, command: Any) -> Any:
+        """Anchor as the served market's writer would: submit as custody, then commit."""
+        outcome = self.market.submit(command, "custody")
+        self.market.commit()
+        return outcome
+
+
+@pytest.fixture
+def day_market(tmp_path: Path) -> Iterator[DayMarket]:
+    """The demo market journaled on 2 March 2026 at 10:00 in Hong Kong (02:00 UTC), kept open."""
+    data = tmp_path / "data"
+    keys = load_keys(data, deterministic_label="por-day-end")
+    clock = ManualClock(0)
+    clock.set(datetime(2026, 3, 2, 2, 0, tzinfo=UTC))
+    store = open_store(data / "journal.sqlite")
+    try:
+        market = open_market(store, keys.signing("sequencer"), clock)
+        accounts, _ = build_market(market)
+        market.commit()
+        yield DayMarket(data, market, clock, accounts)
+    finally:
+        store.close()

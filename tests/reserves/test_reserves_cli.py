@@ -157,3 +157,40 @@ def test_okx_verify_gives_the_okx_tool_verdict(
     (copied / "merkle_proof_file.json").write_text(json.dumps(data))
     code, out = _run(app, "por", "okx-verify", str(copied / "merkle_proof_file.json"))
     assert code == 1 and "Merkle tree path validation failed." in out
+
+
+def test_day_end_list_and_a_past_proof_by_date(
+    app: typer.Typer, snapshot: Path, data_dir: Path, tmp_path: Path
+) -> None:
+    # the demo journal was written on 1 January 2026 at 08:00 in Hong Kong
+    code, out = _run(app, "por", "day-end", "--data", str(data_dir), "--day", "2025-12-31")
+    assert code == 0 and "nothing to take" in out
+    code, out = _run(app, "por", "day-end", "--data", str(data_dir), "--day", "2026-01-01")
+    assert code == 0, out
+    assert "day-end 2026-01-01 (00:00+08:00): snapshot day-2026-01-01" in out and "COVERED" in out
+    code, out = _run(app, "por", "day-end", "--data", str(data_dir), "--day", "2026-01-01")
+    assert code == 0 and "nothing to take" in out
+    code, out = _run(app, "por", "day-end", "--data", str(data_dir), "--day", "2999-01-01")
+    assert code == 2 and "has not ended" in out
+    code, out = _run(app, "por", "list", "--data", str(data_dir), "--json")
+    assert code == 0, out
+    rows = {row["snapshot"]: row for row in json.loads(out)}
+    assert sorted(rows) == ["day-1", "day-2026-01-01"]
+    assert rows["day-1"]["day"] is None and rows["day-1"]["anchor_seq"] is None
+    day = rows["day-2026-01-01"]
+    assert day["day"] == "2026-01-01" and day["log_index"] == day["anchor_seq"] - 1
+    proof_file = next((snapshot / "proofs" / "broker-a").glob("*.json"))
+    mine = tmp_path / "past.json"
+    code, out = _run(
+        app, "por", "proof", "--data", str(data_dir), "--account", proof_file.stem,
+        "--snapshot", "2026-01-01", "--out", str(mine),
+    )  # fmt: skip
+    assert code == 0, out
+    code, out = _run(app, "por", "verify", str(mine), "--root", day["root"])
+    assert code == 0 and "snapshot day-2026-01-01" in out and "the root is the published one" in out
+    code, out = _run(
+        app, "por", "proof", "--data", str(data_dir), "--account", "x", "--snapshot", "2026-01-05"
+    )
+    assert code == 2 and "no day-end snapshot for 2026-01-05" in out
+    code, out = _run(app, "por", "snapshot", "--data", str(data_dir), "--id", "day-2026-01-02")
+    assert code == 2 and "kept for day-end snapshots" in out

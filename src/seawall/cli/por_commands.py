@@ -7,7 +7,12 @@
   (public), ``publication.json`` (the custody command that anchors it) and one proof per client
   under ``proofs/<broker>/<account>.json`` (private: each goes to its client only). A ratio below
   100 % is printed as a shortfall and the snapshot's status is ``SHORTFALL``.
-* ``seawall por proof --data DIR --account ACCT``: one client's proof.json (printed or written).
+* ``seawall por proof --data DIR --account ACCT [--snapshot ID|YYYY-MM-DD]``: one client's
+  proof.json (printed or written), from the latest snapshot or a past one.
+* ``seawall por list --data DIR``: every snapshot kept, with its root, ratios and anchor.
+* ``seawall por day-end --data DIR [--day YYYY-MM-DD]``: take the day-end snapshot now due (the
+  latest business day closed, ``--day-end 00:00+08:00``), or a missed past day's, when no
+  ``seawall serve`` is taking them.
 * ``seawall por verify proof.json [--root HEX | --published snapshot.json]``: offline check;
   exit 1 with the reason on failure.
 * ``seawall por okx-verify DIR``: OKX's v1/v2 sample files, with the verdict OKX's tool gives.
@@ -27,40 +32,32 @@ from rich.console import Console
 from rich.table import Table
 
 from seawall.adapters.chain import ADDRESS_PREFIX, MemoryChain
-from seawall.adapters.storage import open_store
 from seawall.core import limits
 from seawall.core.errors import ConditionFailed, SeawallError
 from seawall.core.ids import check_asset_code
 from seawall.core.units import Asset, format_fixed, parse_amount
-from seawall.journal.verify import decode_entry
-from seawall.kernel.replay import recover
-from seawall.node.keys import load_keys
+from seawall.node import por as node_por
+from seawall.node.por import ChainHook
 from seawall.reserves import okx
+from seawall.reserves.archive import SnapshotRecord
 from seawall.reserves.format import AssetSpec
 from seawall.reserves.proof import (
     AccountProof,
     ProofRejected,
     proof_from_json,
-    proof_to_json,
     verify_proof,
 )
-from seawall.reserves.publish import publication_for
 from seawall.reserves.reserves import AssetCoverage, WalletBook
+from seawall.reserves.schedule import HONG_KONG, DayEndSchedule, day_of_snapshot_id, parse_day
 from seawall.reserves.snapshot import (
     STATUS_SHORTFALL,
     PorSnapshot,
     SnapshotRejected,
-    build_snapshot,
-    custody_wallets,
-    liabilities_from_ledger,
-    mirror_wallets,
-    snapshot_document,
-    snapshot_seed,
     verify_snapshot_document,
 )
 from seawall.reserves.tree import PrivacyPolicy
 
-__all__ = ["DRAIN_ADDRESS", "register", "take_snapshot"]
+__all__ = ["DRAIN_ADDRESS", "anchor_reserves", "register", "take_snapshot"]
 
 #: Where ``--drain`` sends the coins it takes: an address nobody at custody controls.
 DRAIN_ADDRESS: Final = ADDRESS_PREFIX + "0" * 40
@@ -71,20 +68,6 @@ err_console = Console(stderr=True)
 
 def _percent(ratio_bps: int) -> str:
     return f"{ratio_bps // 100}.{ratio_bps % 100:02d} %"
-
-
-def _proof_path(directory: Path, account_id: str) -> Path:
-    _, broker_id, account = account_id.split(":", 2)
-    return directory / "proofs" / broker_id / f"{account}.json"
-
-
-def _last_timestamp_ns(data: Path, seq: int) -> int:
-    if seq == 0:
-        return 0
-    with open_store(data / "journal.sqlite", create=False) as store:
-        for stored_seq, body in store.read(seq, seq):
-            return decode_entry(body, stored_seq).timestamp_ns
-    return 0
 
 
 def _drain(chain: MemoryChain, wallets: list[WalletBook], spec: str, decimals: int) -> None:
@@ -102,6 +85,17 @@ def _drain(chain: MemoryChain, wallets: list[WalletBook], spec: str, decimals: i
         raise ConditionFailed(f"custody's {code} wallets hold less than {text} {code}")
 
 
+def _drains(specs: list[str]) -> ChainHook:
+    def drain(chain: MemoryChain, wallets: list[WalletBook], decimals: dict[str, int]) -> None:
+        for spec in specs:
+            code = spec.partition("=")[0]
+            if code not in decimals:
+                raise ConditionFailed(f"--drain {spec!r}: no asset {code!r} on the ledger")
+            _drain(chain, wallets, spec, decimals[code])
+
+    return drain
+
+
 def take_snapshot(
     data: Path,
     snapshot_id: str | None = None,
@@ -109,56 +103,14 @@ def take_snapshot(
     drains: list[str] | None = None,
     write_proofs: bool = True,
 ) -> tuple[PorSnapshot, Path]:
-    """Build the snapshot of ``data``'s journal and write its files; returns it and its folder."""
-    keys = load_keys(data)
-    custody_key = keys.signing("custody")
-    with open_store(data / "journal.sqlite", create=False) as store:
-        states, seq = recover(store)
-    ident = snapshot_id or f"seq-{seq}"
-    liabilities = liabilities_from_ledger(states["ledger"])
-    wallets = custody_wallets(states["custody"], states["ledger"], custody_key)
-    chain = MemoryChain()
-    mirror_wallets(chain, custody_key, wallets)
-    decimals = {a.code: a.decimals for a in liabilities.assets}
-    for spec in drains or []:
-        code = spec.partition("=")[0]
-        if code not in decimals:
-            raise ConditionFailed(f"--drain {spec!r}: no asset {code!r} on the ledger")
-        _drain(chain, wallets, spec, decimals[code])
-    snapshot = build_snapshot(
-        ident,
-        seq,
-        _last_timestamp_ns(data, seq),
-        liabilities,
-        wallets,
-        chain,
-        snapshot_seed(custody_key, ident),
-        policy,
-    )
-    folder = data / "por" / ident
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "snapshot.json").write_text(json.dumps(snapshot_document(snapshot), indent=1) + "\n")
-    publication = publication_for(snapshot)
-    (folder / "publication.json").write_text(
-        json.dumps(
-            {
-                "command": "custody.publish_reserves",
-                "snapshot_id": publication.snapshot_id,
-                "liabilities_root": publication.liabilities_root.hex(),
-                "ratios": [list(row) for row in publication.ratios],
-                "journaled": False,
-            },
-            indent=1,
+    """Build the snapshot of ``data``'s journal and keep it; returns it and its folder."""
+    if snapshot_id is not None and day_of_snapshot_id(snapshot_id) is not None:
+        raise ConditionFailed(
+            f"{snapshot_id!r}: ids day-YYYY-MM-DD are kept for day-end snapshots (por day-end)"
         )
-        + "\n"
+    return node_por.take_snapshot(
+        data, snapshot_id, policy, _drains(drains) if drains else None, write_proofs
     )
-    if write_proofs:
-        for account_id in snapshot.tree.account_ids:
-            path = _proof_path(folder, account_id)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(proof_to_json(snapshot.tree.proof(account_id)))
-    (data / "por" / "latest").write_text(ident + "\n")
-    return snapshot, folder
 
 
 def _coverage_table(
@@ -200,12 +152,14 @@ def _print_shortfalls(rows: list[AssetCoverage], assets: dict[str, int]) -> None
         )
 
 
-def _latest(data: Path) -> str:
-    marker = data / "por" / "latest"
-    if not marker.exists():
-        err_console.print(f"[red]no snapshot in {data / 'por'}: run seawall por snapshot[/red]")
-        raise typer.Exit(2)
-    return marker.read_text().strip()
+def _resolve(data: Path, wanted: str | None) -> str:
+    """The snapshot id ``wanted`` names (an id, a day-end date, or the latest)."""
+    try:
+        return node_por.archive_of(data).resolve(wanted)
+    except ConditionFailed as exc:
+        hint = "" if wanted else ": run seawall por snapshot"
+        err_console.print(f"[red]{exc} in {data / 'por'}{hint}[/red]")
+        raise typer.Exit(2) from exc
 
 
 def _find_proof(folder: Path, account: str) -> Path:
@@ -249,25 +203,25 @@ def _load_json(path: Path) -> Any:
 
 
 def anchor_reserves(data: Path, snapshot: PorSnapshot) -> int:
-    """Submit custody's ``PublishReserves`` for ``snapshot`` to the market in ``data``; return
-    the seq it was journaled at. ``ConditionFailed`` if custody refused it."""
-    from seawall.adapters.clock import SystemClock
-    from seawall.custody.commands import PublishReserves
-    from seawall.kernel import Market
+    """Submit custody's ``PublishReserves`` for ``snapshot`` to the market in ``data`` (opened
+    here: nothing else may be serving it) and note the anchor beside the snapshot; return the
+    seq it was journaled at. ``ConditionFailed`` if custody refused it."""
+    return node_por.publish_snapshot(data, snapshot, node_por.anchor_offline(data))
 
-    publication = publication_for(snapshot)
-    command = PublishReserves(
-        publication.snapshot_id, publication.liabilities_root, publication.ratios
-    )
-    keys = load_keys(data)
-    with open_store(data / "journal.sqlite", create=False) as store:
-        market = Market(store, keys.signing("sequencer"), SystemClock())
-        outcome = market.submit(command, "custody")
-        market.commit()
-    if outcome.rejection is not None:
-        rejection = outcome.rejection
-        raise ConditionFailed(f"not anchored: {rejection.name}: {rejection.message}")
-    return outcome.seq
+
+def _record_json(record: SnapshotRecord) -> dict[str, Any]:
+    return {
+        "snapshot": record.snapshot_id,
+        "day": record.day,
+        "cutoff_ns": record.cutoff_ns,
+        "journal_seq": record.journal_seq,
+        "timestamp_ns": record.timestamp_ns,
+        "status": record.status,
+        "root": record.root,
+        "coverage": record.coverage,
+        "anchor_seq": record.anchor_seq,
+        "log_index": record.log_index,
+    }
 
 
 def register(app: typer.Typer) -> None:
@@ -356,21 +310,114 @@ def register(app: typer.Typer) -> None:
         if fail_on_shortfall and snapshot.status == STATUS_SHORTFALL:
             raise typer.Exit(1)
 
+    @por_app.command("list")
+    def list_command(
+        data: Path = typer.Option(Path("data/demo"), "--data", help="The data directory."),
+        as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
+    ) -> None:
+        """Every snapshot kept (day-end and on demand): root, ratio per asset, anchor."""
+        records = node_por.archive_of(data).records()
+        if as_json:
+            typer.echo(json.dumps([_record_json(r) for r in records], indent=1))
+            return
+        if not records:
+            console.print(f"no snapshot in {data / 'por'}")
+            return
+        table = Table(title=f"proof-of-reserves snapshots in {data / 'por'}")
+        for column in ("snapshot", "day", "journal seq", "status", "root", "ratios", "anchor"):
+            table.add_column(column)
+        for record in records:
+            ratios = ", ".join(
+                f"{row['asset']} {_percent(row['ratio_bps'])}"
+                for row in record.coverage
+                if row["liabilities_minor"] != "0"
+            )
+            anchor = (
+                "not anchored"
+                if record.anchor_seq is None
+                else f"seq {record.anchor_seq} (log index {record.log_index})"
+            )
+            table.add_row(
+                record.snapshot_id,
+                record.day or "on demand",
+                str(record.journal_seq),
+                record.status,
+                record.root[:16] + "...",
+                ratios or "nothing owed",
+                anchor,
+            )
+        console.print(table)
+
+    @por_app.command("day-end")
+    def day_end_command(
+        data: Path = typer.Option(Path("data/demo"), "--data", help="The data directory."),
+        day_end: str = typer.Option(
+            HONG_KONG.text(),
+            "--day-end",
+            help="The business day's cut-off: local time and UTC offset (00:00+08:00 is "
+            "midnight in Hong Kong) or UTC (16:00Z).",
+        ),
+        day: str | None = typer.Option(
+            None,
+            "--day",
+            help="A past business day YYYY-MM-DD whose day-end was missed (default: the latest "
+            "closed): the journal as it stood at that day's cut-off.",
+        ),
+    ) -> None:
+        """Take the day-end snapshot now due (the latest business day closed), anchor it, and
+        keep it; nothing if it is taken already. `seawall serve` does this by itself."""
+        from seawall.adapters.clock import SystemClock
+        from seawall.api.server import market_lock
+        from seawall.core.clock import Clock, StepClock
+        from seawall.node.day_end import DayEndScheduler
+
+        if not (data / "journal.sqlite").exists():
+            err_console.print(f"[red]no journal in {data}[/red]")
+            raise typer.Exit(2)
+        try:
+            schedule = DayEndSchedule.parse(day_end)
+            clock: Clock = SystemClock()
+            if day is not None:
+                closing = parse_day(day)
+                if closing is None:
+                    raise ConditionFailed(f"--day {day!r} must be a date YYYY-MM-DD")
+                cutoff_ns = schedule.cutoff_of(closing)
+                if cutoff_ns > clock.now_ns():
+                    raise ConditionFailed(f"business day {day} has not ended yet")
+                clock = StepClock(start_ns=cutoff_ns, step_ns=0)  # that day's cut-off
+            with market_lock(data):
+                scheduler = DayEndScheduler(data, clock, node_por.anchor_offline(data), schedule)
+                result = scheduler.tick()
+        except SeawallError as exc:
+            err_console.print(f"[red]day-end failed[/red] {exc}")
+            raise typer.Exit(2) from exc
+        if result is None:
+            console.print(
+                "nothing to take: that day's snapshot is kept already, or nothing was journaled "
+                "before its cut-off"
+            )
+            return
+        colour = "bold red" if result.status == STATUS_SHORTFALL else "bold green"
+        console.print(
+            f"day-end {result.day} ({schedule.text()}): snapshot {result.snapshot_id} at journal "
+            f"seq {result.journal_seq}, status [{colour}]{result.status}[/{colour}], anchored at "
+            f"seq {result.anchor_seq} (log index {result.anchor_seq - 1})"
+        )
+
     @por_app.command("proof")
     def proof_command(
         data: Path = typer.Option(Path("data/demo"), "--data", help="The data directory."),
         account: str = typer.Option(
             ..., "--account", help="acct-..., broker:acct-... or client:broker:acct-..."
         ),
-        snapshot_id: str | None = typer.Option(None, "--snapshot", help="Default: the latest."),
+        snapshot_id: str | None = typer.Option(
+            None, "--snapshot", help="An id, or a day-end's date YYYY-MM-DD (default: the latest)."
+        ),
         out: Path | None = typer.Option(None, "--out", help="Write proof.json here."),
     ) -> None:
         """Print (or write) one client's proof.json from a snapshot."""
-        ident = snapshot_id or _latest(data)
+        ident = _resolve(data, snapshot_id)
         folder = data / "por" / ident
-        if not folder.exists():
-            err_console.print(f"[red]no snapshot {ident!r} in {data / 'por'}[/red]")
-            raise typer.Exit(2)
         text = _find_proof(folder, account).read_text()
         if out is None:
             typer.echo(text, nl=False)
