@@ -276,3 +276,10 @@ def test_reference_counts_come_back_to_where_they_were() -> None:
         del place, amend, take, events
     assert core.resting() == (0, 0)
     assert (sys.getrefcount(account), sys.getrefcount(coid)) == before
+
+
+def test_events_are_built_in_their_slots() -> None:
+    # The core fills event structs directly when msgspec lays them out as plain slots (it proved
+    # at start-up that such an instance equals one the class builds); the fallback, calling the
+    # class, is correct but slower, and a msgspec upgrade that forced it should be noticed.
+    assert compiled.CompiledVenue().direct_events() == (True,) * 6

@@ -22,6 +22,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#define LONG_CACHE 1024 /* a power of two */
+#define BY_ID_CAPACITY (1 << 16) /* slots the order-id map starts with (it doubles as it fills) */
 #define EMPTY_KEY INT64_MIN
 #define NIL (-1)
 #define LADDER_LOAD 512
@@ -289,8 +291,22 @@ typedef struct {
     BookSide bids, asks;
 } MarketC;
 
+/* An event class and how to build its instances: straight into their slots when the class is
+ * a plain non-GC struct whose instances are nothing but their fields (checked at start-up
+ * against instances built by the class itself), else by calling the class. */
+#define EVENT_FIELDS_MAX 12
+typedef struct {
+    PyTypeObject *type; /* borrowed from the Core's cls_ reference */
+    Py_ssize_t off[EVENT_FIELDS_MAX];
+    int n;
+    int direct;
+} EventClass;
+
+enum { EV_ACCEPTED, EV_TRADE, EV_CANCELLED, EV_EXPIRED, EV_AMENDED, EV_DELTA, EV_COUNT };
+
 typedef struct {
     PyObject_HEAD
+    EventClass ev[EV_COUNT];
     /* configuration: classes, enum members, limits */
     PyObject *cls_accepted, *cls_trade, *cls_cancelled, *cls_expired, *cls_amended, *cls_delta;
     PyObject *cls_rejection;
@@ -314,6 +330,9 @@ typedef struct {
     int32_t n_levels, cap_levels, free_level;
     IntMap by_id;             /* order id -> order slot */
     int64_t next_order_id;
+    /* recently used prices and quantities as Python ints (they repeat; ids never do) */
+    int64_t lc_val[LONG_CACHE];
+    PyObject *lc_obj[LONG_CACHE];
     /* scratch for deltas */
     int64_t *dbuf;
     Py_ssize_t dcap;
@@ -369,6 +388,18 @@ static int bad_id(PyObject *s, int64_t max_len) {
         return 1;
     }
     return 0;
+}
+
+/* ``v`` as a Python int, from a direct-mapped cache of recent values (a new reference). */
+static inline PyObject *cached_long(Core *c, int64_t v) {
+    size_t i = (size_t)(((uint64_t)v * 0x9E3779B97F4A7C15ULL) >> 54) & (LONG_CACHE - 1);
+    PyObject *o = c->lc_obj[i];
+    if (o && c->lc_val[i] == v) return Py_NewRef(o);
+    o = PyLong_FromLongLong(v);
+    if (!o) return NULL;
+    Py_XSETREF(c->lc_obj[i], Py_NewRef(o));
+    c->lc_val[i] = v;
+    return o;
 }
 
 static inline int str_eq(PyObject *a, PyObject *b) {
@@ -549,6 +580,15 @@ static inline int64_t best_key(const BookSide *bs, int *some) {
 }
 
 /* ---- event builders (new references; NULL on error) -------------------------------------- */
+static PyObject *new_event(Core *c, int which, PyObject *const *args) {
+    EventClass *e = &c->ev[which];
+    if (!e->direct) return PyObject_Vectorcall((PyObject *)e->type, args, (size_t)e->n, NULL);
+    PyObject *o = e->type->tp_alloc(e->type, 0);
+    if (!o) return NULL;
+    for (int i = 0; i < e->n; i++) *(PyObject **)((char *)o + e->off[i]) = Py_NewRef(args[i]);
+    return o;
+}
+
 static int append_steal(PyObject *list, PyObject *item) {
     if (!item) return -1;
     int r = PyList_Append(list, item);
@@ -558,12 +598,12 @@ static int append_steal(PyObject *list, PyObject *item) {
 
 static PyObject *make_delta(Core *c, MarketC *m, int64_t seq, int side, int64_t price,
                             int64_t total) {
-    PyObject *a1 = PyLong_FromLongLong(seq), *a3 = PyLong_FromLongLong(price),
-             *a4 = PyLong_FromLongLong(total);
+    PyObject *a1 = PyLong_FromLongLong(seq), *a3 = cached_long(c, price),
+             *a4 = cached_long(c, total);
     PyObject *r = NULL;
     if (a1 && a3 && a4) {
         PyObject *args[5] = {m->symbol, a1, c->side_obj[side], a3, a4};
-        r = PyObject_Vectorcall(c->cls_delta, args, 5, NULL);
+        r = new_event(c, EV_DELTA, args);
     }
     Py_XDECREF(a1);
     Py_XDECREF(a3);
@@ -573,12 +613,12 @@ static PyObject *make_delta(Core *c, MarketC *m, int64_t seq, int side, int64_t 
 
 static PyObject *make_expired(Core *c, MarketC *m, int64_t order_id, PyObject *account,
                               int reason, int64_t lots, int64_t quote) {
-    PyObject *a1 = PyLong_FromLongLong(order_id), *a4 = PyLong_FromLongLong(lots),
-             *a5 = PyLong_FromLongLong(quote);
+    PyObject *a1 = PyLong_FromLongLong(order_id), *a4 = cached_long(c, lots),
+             *a5 = cached_long(c, quote);
     PyObject *r = NULL;
     if (a1 && a4 && a5) {
         PyObject *args[6] = {m->symbol, a1, account, c->expire_obj[reason], a4, a5};
-        r = PyObject_Vectorcall(c->cls_expired, args, 6, NULL);
+        r = new_event(c, EV_EXPIRED, args);
     }
     Py_XDECREF(a1);
     Py_XDECREF(a4);
@@ -589,13 +629,13 @@ static PyObject *make_expired(Core *c, MarketC *m, int64_t order_id, PyObject *a
 static PyObject *make_trade(Core *c, MarketC *m, int64_t trade_id, int64_t price, int64_t qty,
                             int taker_side, Order *maker, PyObject *taker_id,
                             PyObject *taker_account) {
-    PyObject *a1 = PyLong_FromLongLong(trade_id), *a2 = PyLong_FromLongLong(price),
-             *a3 = PyLong_FromLongLong(qty), *a5 = PyLong_FromLongLong(maker->id);
+    PyObject *a1 = PyLong_FromLongLong(trade_id), *a2 = cached_long(c, price),
+             *a3 = cached_long(c, qty), *a5 = PyLong_FromLongLong(maker->id);
     PyObject *r = NULL;
     if (a1 && a2 && a3 && a5) {
         PyObject *args[9] = {m->symbol, a1, a2, a3, c->side_obj[taker_side],
                              a5, maker->account, taker_id, taker_account};
-        r = PyObject_Vectorcall(c->cls_trade, args, 9, NULL);
+        r = new_event(c, EV_TRADE, args);
     }
     Py_XDECREF(a1);
     Py_XDECREF(a2);
@@ -931,7 +971,7 @@ static PyObject *do_place(Core *c, PyObject *cmd) {
         PyObject *zero = PyLong_FromLong(0);
         PyObject *args[12] = {symbol, oid, account, coid, side_o, type_o, c->tif_obj[GTC],
                               price_o, qty_o, zero, stp_o, group};
-        PyObject *accepted = PyObject_Vectorcall(c->cls_accepted, args, 12, NULL);
+        PyObject *accepted = new_event(c, EV_ACCEPTED, args);
         Py_DECREF(zero);
         Py_DECREF(oid);
         if (!accepted) goto done;
@@ -971,7 +1011,7 @@ static PyObject *do_place(Core *c, PyObject *cmd) {
         }
         PyObject *args[12] = {symbol, oid, account, coid, side_o, type_o, tif_o,
                               price_o, qty_o, quote_o, stp_o, group};
-        PyObject *accepted = PyObject_Vectorcall(c->cls_accepted, args, 12, NULL);
+        PyObject *accepted = new_event(c, EV_ACCEPTED, args);
         Py_DECREF(oid);
         Py_DECREF(quote_o);
         if (append_steal(events, accepted) < 0) goto done;
@@ -1084,7 +1124,7 @@ static PyObject *do_cancel(Core *c, PyObject *cmd) {
     PyObject *cancelled = NULL;
     if (a1 && a4) {
         PyObject *args[5] = {m->symbol, a1, acct, c->cancel_user, a4};
-        cancelled = PyObject_Vectorcall(c->cls_cancelled, args, 5, NULL);
+        cancelled = new_event(c, EV_CANCELLED, args);
     }
     Py_XDECREF(a1);
     Py_XDECREF(a4);
@@ -1173,7 +1213,7 @@ static PyObject *do_amend(Core *c, PyObject *cmd) {
         PyObject *amended = NULL;
         if (a1 && a5) {
             PyObject *args[7] = {m->symbol, a1, acct, price_o, qty_o, a5, keep ? Py_True : Py_False};
-            amended = PyObject_Vectorcall(c->cls_amended, args, 7, NULL);
+            amended = new_event(c, EV_AMENDED, args);
         }
         Py_XDECREF(a1);
         Py_XDECREF(a5);
@@ -1438,6 +1478,14 @@ static PyObject *Core_dump(Core *c, PyObject *Py_UNUSED(ignored)) {
     return Py_BuildValue("(LN)", (long long)c->next_order_id, markets);
 }
 
+/* How each event class is built: True where instances are filled in their slots directly. */
+static PyObject *Core_direct_events(Core *c, PyObject *Py_UNUSED(ignored)) {
+    PyObject *out = PyTuple_New(EV_COUNT);
+    if (!out) return NULL;
+    for (int i = 0; i < EV_COUNT; i++) PyTuple_SET_ITEM(out, i, PyBool_FromLong(c->ev[i].direct));
+    return out;
+}
+
 static PyObject *Core_resting(Core *c, PyObject *Py_UNUSED(ignored)) {
     long long count = 0, lots = 0;
     for (Py_ssize_t i = 0; i < c->n_markets; i++) count += c->markets[i].order_count;
@@ -1482,7 +1530,7 @@ static PyObject *Core_reset(Core *c, PyObject *args) {
     PyObject *restricted;
     if (!PyArg_ParseTuple(args, "LO!", &next_order_id, &PyDict_Type, &restricted)) return NULL;
     clear_state(c);
-    if (im_init(&c->by_id, 1024) < 0) return PyErr_NoMemory();
+    if (im_init(&c->by_id, BY_ID_CAPACITY) < 0) return PyErr_NoMemory();
     if (PyDict_Update(c->restricted, restricted) < 0) return NULL;
     c->next_order_id = next_order_id;
     Py_RETURN_NONE;
@@ -1491,6 +1539,7 @@ static PyObject *Core_reset(Core *c, PyObject *args) {
 static void Core_dealloc(Core *c) {
     clear_state(c);
     PyMem_Free(c->dbuf);
+    for (int i = 0; i < LONG_CACHE; i++) Py_CLEAR(c->lc_obj[i]);
     Py_CLEAR(c->market_index);
     Py_CLEAR(c->client_ids);
     Py_CLEAR(c->restricted);
@@ -1541,6 +1590,54 @@ static int field_offsets(PyObject *cls, const char *const *names, int n, Py_ssiz
     return 0;
 }
 
+/* Learn how to build instances of event class ``cls`` with ``n`` positional fields. */
+static int event_class(EventClass *e, PyObject *cls, int n) {
+    if (!PyType_Check(cls)) {
+        PyErr_Format(PyExc_TypeError, "%R is not a class", cls);
+        return -1;
+    }
+    e->type = (PyTypeObject *)cls;
+    e->n = n;
+    e->direct = 0;
+    PyObject *fields = PyObject_GetAttrString(cls, "__struct_fields__");
+    if (!fields) return -1;
+    if (!PyTuple_Check(fields) || PyTuple_GET_SIZE(fields) != n || n > EVENT_FIELDS_MAX) {
+        PyErr_Format(PyExc_TypeError, "%R: expected %d fields", cls, n);
+        Py_DECREF(fields);
+        return -1;
+    }
+    int plain = !PyType_HasFeature(e->type, Py_TPFLAGS_HAVE_GC) &&
+                e->type->tp_alloc == PyType_GenericAlloc &&
+                e->type->tp_basicsize == (Py_ssize_t)(sizeof(PyObject) + n * sizeof(PyObject *)) &&
+                e->type->tp_itemsize == 0;
+    for (int i = 0; plain && i < n; i++) {
+        const char *name = PyUnicode_AsUTF8(PyTuple_GET_ITEM(fields, i));
+        if (!name || field_offsets(cls, &name, 1, &e->off[i]) < 0) {
+            Py_DECREF(fields);
+            return -1;
+        }
+    }
+    Py_DECREF(fields);
+    if (!plain) return 0;
+    /* the proof: an instance built in its slots equals one the class builds itself */
+    PyObject *args[EVENT_FIELDS_MAX];
+    for (int i = 0; i < n; i++) args[i] = PyLong_FromLong(1000 + i);
+    PyObject *called = PyObject_Vectorcall(cls, args, (size_t)n, NULL);
+    PyObject *direct = NULL;
+    if (called) {
+        direct = e->type->tp_alloc(e->type, 0);
+        if (direct)
+            for (int i = 0; i < n; i++) *(PyObject **)((char *)direct + e->off[i]) = Py_NewRef(args[i]);
+    }
+    for (int i = 0; i < n; i++) Py_DECREF(args[i]);
+    int same = called && direct ? PyObject_RichCompareBool(called, direct, Py_EQ) : -1;
+    Py_XDECREF(called);
+    Py_XDECREF(direct);
+    if (same < 0) return -1;
+    e->direct = same;
+    return 0;
+}
+
 /* Core(classes, enums, rejections, limits)
  *   classes: (OrderAccepted, Trade, OrderCancelled, OrderExpired, OrderAmended, BookDelta,
  *             Rejection, PlaceOrder, CancelOrder, AmendOrder)
@@ -1571,6 +1668,9 @@ static int Core_init(Core *c, PyObject *args, PyObject *kwds) {
     c->cls_place = cls[7];
     c->cls_cancel = cls[8];
     c->cls_amend = cls[9];
+    static const int event_fields[EV_COUNT] = {12, 9, 5, 6, 7, 5};
+    for (int i = 0; i < EV_COUNT; i++)
+        if (event_class(&c->ev[i], cls[i], event_fields[i]) < 0) return -1;
     if (field_offsets(c->cls_place, PLACE_FIELDS, P_NFIELDS, c->off_place) < 0 ||
         field_offsets(c->cls_cancel, CANCEL_FIELDS, C_NFIELDS, c->off_cancel) < 0 ||
         field_offsets(c->cls_amend, AMEND_FIELDS, A_NFIELDS, c->off_amend) < 0)
@@ -1615,7 +1715,7 @@ static int Core_init(Core *c, PyObject *args, PyObject *kwds) {
     if (!c->market_index || !c->client_ids || !c->restricted) return -1;
     c->free_order = c->free_level = NIL;
     c->next_order_id = 1;
-    if (im_init(&c->by_id, 1024) < 0) {
+    if (im_init(&c->by_id, BY_ID_CAPACITY) < 0) {
         PyErr_NoMemory();
         return -1;
     }
@@ -1630,6 +1730,8 @@ static PyMethodDef Core_methods[] = {
      "Append a resting order to its level (load in price-time priority)."},
     {"dump", (PyCFunction)Core_dump, METH_NOARGS, "The state as plain tuples."},
     {"resting", (PyCFunction)Core_resting, METH_NOARGS, "(resting order count, open lots)."},
+    {"direct_events", (PyCFunction)Core_direct_events, METH_NOARGS,
+     "Per event class, whether instances are built in their slots (else by calling the class)."},
     {"reset", (PyCFunction)Core_reset, METH_VARARGS, "Forget every market and order."},
     {NULL, NULL, 0, NULL},
 };

@@ -249,6 +249,11 @@ class CompiledVenue:
         """``machine.state_hash`` of the equivalent Python state."""
         return state_digest(STATE_HASH_DOMAIN, self.view())
 
+    def direct_events(self) -> tuple[bool, ...]:
+        """Per event class (accepted, trade, cancelled, expired, amended, book delta): whether
+        the core fills instances in their slots (else it calls the class)."""
+        return tuple(bool(flag) for flag in self._core.direct_events())
+
     def resting(self) -> tuple[int, int]:
         """How many orders rest, and their open lots, over every market."""
         count, lots = self._core.resting()
