@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from seawall.api import errors as e
 from seawall.api.keys import API_KEY_LENGTH, ApiKey, KeyStore
+from seawall.api.params import is_digits
 from seawall.core import limits
 
 __all__ = [
@@ -95,7 +96,8 @@ def verify_signature(key: ApiKey, payload: bytes, signature: str) -> bool:
     """Whether ``signature`` signs ``payload`` with ``key``'s credential."""
     if key.hmac_secret is not None:
         expected = hmac.new(key.hmac_secret.encode(), payload, hashlib.sha256).hexdigest()
-        return hmac.compare_digest(expected, signature.lower())
+        # As bytes: ``compare_digest`` refuses str with non-ASCII characters.
+        return hmac.compare_digest(expected.encode(), signature.lower().encode())
     if key.ed25519_public_key is not None:
         try:
             raw = base64.b64decode(signature.replace(" ", "+"), validate=True)
@@ -119,14 +121,14 @@ def find_key(keys: KeyStore, api_key: str | None) -> ApiKey:
 def check_timestamp(params: dict[str, str], now_ms: int) -> None:
     """``timestamp`` within ``recvWindow`` of the server's clock (-1021), or -1102 / -1131."""
     raw = params.get("timestamp")
-    if not raw or not raw.isdigit() or len(raw) > 16:
+    if not raw or not is_digits(raw) or len(raw) > 16:
         raise e.mandatory_missing("timestamp")
     timestamp_ms = int(raw)
     window = params.get("recvWindow")
     window_ms = RECV_WINDOW_DEFAULT_MS
     if window is not None:
         whole = window.split(".", 1)[0]
-        if not whole.isdigit() or len(whole) > 9:
+        if not is_digits(whole) or len(whole) > 9:
             raise e.illegal_characters("recvWindow", "^[0-9]{1,20}$")
         window_ms = int(whole)
         if window_ms > RECV_WINDOW_MAX_MS:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Final
 
 from seawall.api import errors as e
 from seawall.api.readmodels import MarketData, ReadModels
 
 __all__ = [
+    "SYMBOLS_PATTERN",
     "SYMBOL_PATTERN",
     "enum",
     "integer",
+    "is_digits",
     "limit",
     "market",
     "markets",
@@ -20,7 +23,19 @@ __all__ = [
 ]
 
 SYMBOL_PATTERN: Final = "^[A-Z0-9-_.]{1,20}$"
+SYMBOLS_PATTERN: Final = '^\\["[A-Z0-9-_.]{1,20}"(,"[A-Z0-9-_.]{1,20}"){0,}]$'
 _SYMBOL_CHARS: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+#: ``symbols``: a flat JSON array of symbol-shaped strings (JSON whitespace allowed between
+#: items), checked before it is parsed so that no nesting or other JSON reaches the decoder.
+_SYMBOLS: Final = re.compile(
+    r'\[[ \t\r\n]*"[A-Z0-9_.\-]{1,20}"([ \t\r\n]*,[ \t\r\n]*"[A-Z0-9_.\-]{1,20}")*[ \t\r\n]*\]'
+)
+
+
+def is_digits(text: str) -> bool:
+    """Whether ``text`` is ASCII digits only (``str.isdigit`` also takes ``"²"``, which ``int``
+    refuses)."""
+    return text.isascii() and text.isdigit()
 
 
 def required(params: dict[str, str], name: str) -> str:
@@ -56,14 +71,9 @@ def markets(models: ReadModels, params: dict[str, str]) -> list[MarketData] | No
     raw = params.get("symbols")
     if raw is None:
         return None
-    try:
-        names = json.loads(raw)
-    except ValueError as exc:
-        raise e.illegal_characters(
-            "symbols", '^\\["[A-Z0-9-_.]{1,20}"(,"[A-Z0-9-_.]{1,20}"){0,}]$'
-        ) from exc
-    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
-        raise e.illegal_characters("symbols", '^\\["[A-Z0-9-_.]{1,20}"(,"[A-Z0-9-_.]{1,20}"){0,}]$')
+    if _SYMBOLS.fullmatch(raw) is None:
+        raise e.illegal_characters("symbols", SYMBOLS_PATTERN)
+    names: list[str] = json.loads(raw)
     found: list[MarketData] = []
     for name in names:
         _check_symbol(name)
@@ -80,7 +90,7 @@ def optional_int(params: dict[str, str], name: str, low: int = 0, high: int = 2*
         return None
     negative = raw.startswith("-")
     digits = raw[1:] if negative else raw
-    if not digits.isdigit() or len(digits) > 19:
+    if not is_digits(digits) or len(digits) > 19:
         raise e.illegal_characters(name, "^[0-9]{1,20}$")
     value = -int(digits) if negative else int(digits)
     if not low <= value <= high:

@@ -240,6 +240,9 @@ class MarketData:
         bars = self.klines[interval]
         opens = self.kline_opens[interval]
         if start_ms is not None:
+            if not bars or start_ms > bars[-1].close_ms:
+                # No bar ends after it (and a month bar of a time past year 9999 has no bounds).
+                return []
             first = bisect.bisect_left(opens, bar_bounds(interval, start_ms)[0])
             last = len(bars) if end_ms is None else bisect.bisect_right(opens, end_ms)
             return bars[first : min(last, first + limit)]

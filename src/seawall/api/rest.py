@@ -22,7 +22,7 @@ from starlette.routing import Route
 from seawall.api import errors as e
 from seawall.api.auth import Signed, authenticate, find_key, parse_params
 from seawall.api.keys import ApiKey, KeyStore
-from seawall.api.params import limit, market, markets, optional_int, required
+from seawall.api.params import is_digits, limit, market, markets, optional_int, required
 from seawall.api.ratelimit import RateLimiter
 from seawall.api.readmodels import INTERVALS, MarketData
 from seawall.api.service import MarketService, ServiceUnavailableError
@@ -62,7 +62,7 @@ class Endpoint(msgspec.Struct, frozen=True):
 
 def _depth_weight(params: dict[str, str]) -> int:
     raw = params.get("limit", "100")
-    size = int(raw) if raw.isdigit() else 100
+    size = int(raw) if is_digits(raw) and len(raw) <= 19 else 100
     if size <= 100:
         return 5
     if size <= 500:
@@ -499,7 +499,7 @@ _ASYNC_HANDLERS: Final = frozenset({"new_order", "cancel_order", "cancel_replace
 def _window_ms(text: str) -> int:
     units = {"m": 60_000, "h": 3_600_000, "d": DAY_MS}
     number, unit = text[:-1], text[-1:]
-    if unit not in units or not number.isdigit():
+    if unit not in units or not is_digits(number) or len(number) > 4:
         raise e.bad_parameter("windowSize")
     value = int(number) * units[unit]
     if not 60_000 <= value <= 7 * DAY_MS:
