@@ -106,7 +106,15 @@ def open_served_market(data: Path, durable: bool = True) -> tuple[JournalStore, 
 def serve(api: Api, host: str, port: int, log_level: str = "warning") -> None:
     """Serve ``api`` in the foreground until interrupted."""
     config = uvicorn.Config(
-        api.app, host=host, port=port, log_level=log_level, lifespan="on", ws_max_size=1 << 20
+        api.app,
+        host=host,
+        port=port,
+        log_level=log_level,
+        lifespan="on",
+        ws_max_size=1 << 20,
+        # Market data fans one frame out to many sockets: compressing it once per connection
+        # (permessage-deflate keeps a context per socket) would cost more than sending it.
+        ws_per_message_deflate=False,
     )
     uvicorn.Server(config).run()
 
@@ -126,6 +134,7 @@ class ServerThread:
             log_level="warning",
             lifespan="on",
             ws_max_size=1 << 20,
+            ws_per_message_deflate=False,
         )
         self.server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._run, name="seawall-api", daemon=True)
