@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: demo test lint typecheck contracts pytest bench bench-peers browser sync clean
+.PHONY: demo test lint typecheck contracts pytest bench bench-peers bench-tools browser sync clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -52,7 +52,12 @@ test: browser lint typecheck contracts pytest
 
 bench-peers: .bench-peers/.installed
 
-bench: sync bench-peers
+# The API benchmark's load generator is wrk, from Debian's packages (a Python client would be
+# slower than the server it measures).
+bench-tools:
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
+
+bench: sync bench-peers bench-tools
 	$(BIN)/seawall bench all
 
 clean:
