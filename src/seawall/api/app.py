@@ -6,11 +6,13 @@ down)."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import secrets
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Callable, Coroutine
+from dataclasses import dataclass, field
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -22,6 +24,7 @@ from starlette.websockets import WebSocket
 from seawall.api import errors as e
 from seawall.api.keys import ApiKey, KeyStore
 from seawall.api.openapi import openapi_document
+from seawall.api.por import PorApi
 from seawall.api.ratelimit import LimitConfig, RateLimiter
 from seawall.api.rest import Rest, error_response, json_response
 from seawall.api.service import MarketService, account_json, create_account, parse_funds
@@ -44,6 +47,10 @@ class Api:
     keys: KeyStore
     limiter: RateLimiter
     rest: Rest
+    por: PorApi
+    #: Background work the server runs beside the writer (started after it, cancelled before
+    #: it stops), e.g. live surveillance: ``api.tasks.append(lambda: coroutine)`` before serving.
+    tasks: list[Callable[[], Coroutine[Any, Any, None]]] = field(default_factory=list)
 
 
 def create_app(
@@ -65,6 +72,7 @@ def create_app(
     hub = StreamHub(service)
     rest = Rest(service, keys, limiter, hub)
     ws_api = WsApi(service, keys, limiter, hub, rest.trading)
+    por = PorApi(rest)
 
     async def openapi(request: Request) -> Response:
         return json_response(openapi_document(str(request.base_url)))
@@ -118,18 +126,25 @@ def create_app(
             return error_response(e.ApiError(e.BAD_PARAMETER, str(exc)))
         return json_response(account_json(key, account_id, klass, funds))
 
+    tasks: list[Callable[[], Coroutine[Any, Any, None]]] = []
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await service.start()
         await hub.start()
+        running = [asyncio.get_running_loop().create_task(start()) for start in tasks]
         try:
             yield
         finally:
+            for task in running:
+                task.cancel()
+            await asyncio.gather(*running, return_exceptions=True)
             await hub.stop()
             await service.stop()
 
     routes: list[Route | WebSocketRoute] = [
         *rest.routes(),
+        *por.routes(),
         Route("/openapi.json", openapi, methods=["GET"]),
         Route("/seawall/v1/accounts", admin_accounts, methods=["POST"]),
         WebSocketRoute("/ws-api/v3", ws_api.serve),
@@ -142,4 +157,4 @@ def create_app(
         exception_handlers={404: not_found, 405: not_found, 500: not_found},
         lifespan=lifespan,
     )
-    return Api(app, service, hub, keys, limiter, rest)
+    return Api(app, service, hub, keys, limiter, rest, por, tasks)

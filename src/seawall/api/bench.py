@@ -283,7 +283,7 @@ async def _fan_out(
             end = time.monotonic() + seconds
             while time.monotonic() < end:
                 try:
-                    text = await asyncio.wait_for(
+                    frame = await asyncio.wait_for(
                         ws.recv(), timeout=max(0.01, end - time.monotonic())
                     )
                 except TimeoutError:
@@ -291,6 +291,7 @@ async def _fan_out(
                 received_ms = time.time() * 1000
                 # the event time without parsing the whole diff: the load generator must not
                 # be the bottleneck it measures
+                text = frame if isinstance(frame, str) else frame.decode()
                 start = text.index('"E":') + 4
                 delays.append(received_ms - int(text[start : text.index(",", start)]))
 

@@ -4,7 +4,9 @@ directory, and clients with API keys to trade on it.
 ``serve`` owns the directory's journal while it runs (``market.lock``): it opens (or creates and
 lists) the market, serves REST and WebSocket on ``--host``/``--port``, and writes
 ``serve.json`` (address and a fresh admin token, readable only by its owner) so that
-``accounts create`` can onboard clients through the running server. Without a running server,
+``accounts create`` can onboard clients through the running server. Unless ``--no-surveil``,
+surveillance runs live beside it (``node.live_surveillance``): each alert is journaled as the
+market commits the entries that show it, and printed. Without a running server,
 ``accounts create`` opens the journal itself. Either way the client is onboarded through
 identity and funded by confirmed deposits at custody, each a journal entry like any other.
 """
@@ -83,15 +85,31 @@ def register(app: typer.Typer) -> None:
         publish_every: float = typer.Option(
             5.0, "--publish-every", help="Seconds between cosigned transparency-log checkpoints."
         ),
+        day_end: str = typer.Option(
+            "00:00+08:00",
+            "--day-end",
+            help="Business day cut-off for day-end proof-of-reserves snapshots (local time and "
+            "UTC offset, or 16:00Z), or 'off'.",
+        ),
+        surveil: bool = typer.Option(
+            True,
+            "--surveil/--no-surveil",
+            help="Run surveillance's detectors live and journal their alerts as they fire.",
+        ),
     ) -> None:
-        """Serve the Binance-compatible API (REST + WebSocket) over a persistent market, and
-        publish the transparency log (DATA/log) every --publish-every seconds."""
+        """Serve the Binance-compatible API (REST + WebSocket) over a persistent market, run
+        surveillance live (alerts journaled as they fire), and publish the transparency log
+        (DATA/log) every --publish-every seconds."""
         from seawall.api.app import create_app
+        from seawall.api.por import mount_por
         from seawall.api.server import limits_from, market_lock, open_served_market, serve
+        from seawall.cli.surveil_commands import watch_live
         from seawall.node.publishing import PeriodicPublisher
+        from seawall.reserves.schedule import DayEndSchedule
         from seawall.web import mount_web
 
         try:
+            schedule = None if day_end == "off" else DayEndSchedule.parse(day_end)
             with market_lock(data):
                 store, market, keys = open_served_market(data)
                 token = secrets.token_hex(32)
@@ -104,10 +122,14 @@ def register(app: typer.Typer) -> None:
                 serve_file.chmod(0o600)
                 api = create_app(market, keys, limits_from(data), admin_token=token)
                 mount_web(api, data, token)
+                mount_por(api, data, schedule)
                 console.print(
                     f"Seawall API on http://{host}:{port}/api/v3 (streams ws://{host}:{port}/ws), "
-                    f"journal {data / 'journal.sqlite'}, {len(keys)} API keys"
+                    f"journal {data / 'journal.sqlite'}, {len(keys)} API keys, surveillance "
+                    + ("live" if surveil else "off")
                 )
+                if surveil:
+                    watch_live(api, data, console)
                 try:
                     with PeriodicPublisher(data, publish_every):
                         serve(api, host, port, log_level)

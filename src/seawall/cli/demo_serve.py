@@ -1,9 +1,13 @@
 """The serving half of ``seawall demo --serve``: after the scenario, the same market is served
 through the Binance-compatible API with a funded demo account, and a CCXT one-liner that works
-against it is printed. It runs until Ctrl-C, or for ``--duration`` seconds."""
+against it is printed. Surveillance runs live: each alert journaled while it serves is printed
+(and listed in the regulator's console); ``serve.json`` lets ``seawall sim run --server-data``
+drive manipulators at it. It runs until Ctrl-C, or for ``--duration`` seconds."""
 
 from __future__ import annotations
 
+import json
+import os
 import secrets
 import time
 from pathlib import Path
@@ -11,10 +15,14 @@ from pathlib import Path
 from rich.console import Console
 
 from seawall.api.app import create_app
+from seawall.api.por import mount_por
 from seawall.api.server import ServerThread, limits_from, market_lock, open_served_market
 from seawall.api.service import create_account
+from seawall.cli.api_commands import SERVE_FILE
+from seawall.cli.surveil_commands import watch_live
 from seawall.identity.state import InvestorClass
 from seawall.node.publishing import PeriodicPublisher
+from seawall.reserves.schedule import HONG_KONG
 from seawall.web import mount_web
 
 __all__ = ["serve_demo"]
@@ -35,11 +43,27 @@ def serve_demo(
             token = secrets.token_urlsafe(24)
             api = create_app(market, keys, limits_from(data), admin_token=token)
             mount_web(api, data, token)
+            watch_live(api, data, console)
+            mount_por(api, data, HONG_KONG)
             with ServerThread(api, host, port) as server, PeriodicPublisher(data, 5.0):
+                served = {"host": host, "port": server.port, "pid": os.getpid()}
+                (data / SERVE_FILE).write_text(json.dumps({**served, "admin_token": token}))
+                (data / SERVE_FILE).chmod(0o600)
                 _announce(console, server.url, key.api_key, key.hmac_secret or "", account_id)
                 console.print(f"web       {server.url}/web/  (explorer, client page)")
                 console.print(f"console   {server.url}/web/regulator.html  token {token}")
                 console.print(f"log       {data / 'log'}: a cosigned checkpoint every 5 s")
+                console.print(
+                    "surveil   live: each alert is printed here as it is journaled; stage a wash "
+                    f"trade: .venv/bin/seawall sim run --server-data {data} --data "
+                    f"{data / 'sim-api'} --keys {data / 'sim-keys.json'} --scenario wash_self "
+                    "--seed 130 --minutes 3",
+                    soft_wrap=True,
+                )
+                console.print(
+                    f"reserves  a proof-of-reserves snapshot at each day-end ({HONG_KONG.text()}),"
+                    f" in {data / 'por'}; yours: GET /sapi/v1/seawall/por/proof (signed)"
+                )
                 deadline = None if duration_s is None else time.monotonic() + duration_s
                 try:
                     while deadline is None or time.monotonic() < deadline:
@@ -47,6 +71,7 @@ def serve_demo(
                 except KeyboardInterrupt:
                     console.print("stopping")
         finally:
+            (data / SERVE_FILE).unlink(missing_ok=True)
             keys.close()
             store.close()
 

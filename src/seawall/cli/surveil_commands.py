@@ -1,6 +1,8 @@
 """``seawall surveil`` and ``seawall sim``: re-run surveillance over a seq range of a journal's
 public stream (reproducing the journaled alerts), the public integrity metrics per day, and
-seeded simulator runs with manipulators, ground truth and faults.
+seeded simulator runs with manipulators, ground truth and faults. ``watch_live`` puts live
+surveillance (``node.live_surveillance``) into a served market, as ``seawall serve`` and
+``seawall demo --serve`` do.
 
 Exit codes: 0 success; 1 a re-run did not reproduce the alerts on record; 2 bad usage.
 """
@@ -9,39 +11,27 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from seawall.adapters.storage import open_store
-from seawall.kernel.projection import Projector
 from seawall.node.keys import load_keys
+from seawall.node.public_stream import public_entries
 from seawall.public.schema import PublicEntry
 from seawall.sim.runner import FaultPlan, RunResult, SimConfig
 from seawall.surveillance.commands import RaiseAlert
 
-__all__ = ["public_entries", "register", "run_surveil", "simulate"]
+if TYPE_CHECKING:
+    from seawall.api.app import Api
+    from seawall.node.live_surveillance import LiveSurveillance
+
+__all__ = ["alert_line", "public_entries", "register", "run_surveil", "simulate", "watch_live"]
 
 console = Console()
 err_console = Console(stderr=True)
-
-
-def public_entries(data: Path, to_seq: int | None = None) -> list[PublicEntry]:
-    """The public projection of ``data/journal.sqlite`` (up to ``to_seq``), under the data
-    directory's projection key (``keys.json``)."""
-    keys = load_keys(data)
-    projector = Projector(keys.projection_key)
-    with open_store(data / "journal.sqlite", create=False) as store:
-        seal = store.last_seal()
-        last = 0 if seal is None else seal.last_seq
-        if to_seq is not None:
-            last = min(last, to_seq)
-        if last == 0:
-            return []
-        return [projector.project(stored.body) for stored in store.read(1, last)]
 
 
 def _recorded_alerts(data: Path, entries: list[PublicEntry]) -> tuple[str, list[RaiseAlert]]:
@@ -91,6 +81,34 @@ def run_surveil(data: Path, from_seq: int, to_seq: int | None) -> dict[str, Any]
         "new": len(mine - theirs),
         "metrics": [msgspec.to_builtins(day) for day in metrics],
     }
+
+
+def alert_line(seq: int, alert: RaiseAlert) -> str:
+    """One line for an alert journaled at ``seq`` (rich markup)."""
+    evidence = ", ".join(
+        f"{key}={value}" for key, value in alert.evidence.items() if not isinstance(value, list)
+    )
+    return (
+        f"[bold red]ALERT[/bold red] {alert.alert_type} journaled at seq {seq}: "
+        f"{alert.detector} v{alert.detector_version} on {alert.symbol or '-'}, subjects "
+        f"{' '.join(alert.subjects)} (seqs {alert.seq_from}..{alert.seq_to}; "
+        f"{evidence if len(evidence) <= 160 else evidence[:159] + '…'})"
+    )
+
+
+def watch_live(api: Api, data: Path, out: Console | None = None) -> LiveSurveillance:
+    """Run live surveillance over ``data``'s journal while ``api`` is served (a task of the
+    server, see ``Api.tasks``); print a line for each alert journaled when ``out`` is given."""
+    from seawall.node.live_surveillance import LiveSurveillance
+
+    def journaled(seq: int, alert: RaiseAlert) -> None:
+        if out is not None:
+            out.print(alert_line(seq, alert), soft_wrap=True)
+
+    live = LiveSurveillance.for_data(data, on_journaled=journaled)
+    exclusive = api.service.exclusive
+    api.tasks.append(lambda: live.run(exclusive))
+    return live
 
 
 def _alert_table(alerts: list[dict[str, Any]]) -> Table:
