@@ -26,6 +26,7 @@ __all__ = ["BENCHMARKS", "run_benchmark"]
 #: name -> "module:function"
 BENCHMARKS: Final = {
     "api": "seawall.api.bench:run",
+    "durable": "seawall.bench.durable:run",
     "journal": "seawall.bench.journal:run",
     "log": "seawall.bench.log:run",
     "match": "seawall.bench.match:run",
@@ -34,7 +35,7 @@ BENCHMARKS: Final = {
 }
 
 
-_TEXT_COLUMNS: Final = {"subject", "metric", "workload", "engine"}
+_TEXT_COLUMNS: Final = {"subject", "metric", "workload", "engine", "load", "note"}
 
 
 def _load(spec: str) -> Callable[..., dict[str, Any]]:
