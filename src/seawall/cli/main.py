@@ -173,7 +173,9 @@ def demo_command(
 
 @app.command("bench")
 def bench_command(
-    name: str = typer.Argument(..., help="Which benchmark: journal, or all."),
+    name: str = typer.Argument(
+        ..., help="Which benchmark: api, durable, journal, log, match, por, surveillance; or all."
+    ),
     quick: bool = typer.Option(False, "--quick", help="A smaller run (for smoke tests)."),
     out: Path = typer.Option(
         Path("bench/results"), "--out", help="Where results (JSON and Markdown) are written."
