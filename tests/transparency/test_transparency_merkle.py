@@ -206,6 +206,86 @@ def test_large_batches_flush_and_match_one_by_one_appends() -> None:
         assert batch.store.level_size(level) == 70_000 >> level
 
 
+def reference_levels(leaves: list[bytes]) -> list[bytes]:
+    """Every complete subtree hash of ``leaves``, level by level (level ``k`` holds
+    ``len(leaves) >> k`` nodes), concatenated per level: what a tree's node store must hold."""
+    level = [hashlib.sha256(b"\x00" + leaf).digest() for leaf in leaves]
+    levels = [b"".join(level)] if level else []
+    while len(level) > 1:
+        level = [
+            hashlib.sha256(b"\x01" + level[i] + level[i + 1]).digest()
+            for i in range(0, len(level) - 1, 2)
+        ]
+        levels.append(b"".join(level))
+    return levels
+
+
+def stored_levels(tree: MerkleTree) -> list[bytes]:
+    tree.flush()
+    levels = []
+    level = 0
+    while tree.store.level_size(level):
+        levels.append(tree.store.read(level, 0, tree.store.level_size(level)))
+        level += 1
+    return levels
+
+
+_step = st.one_of(
+    st.tuples(st.just("append"), st.binary(max_size=80)),
+    st.tuples(st.just("extend"), st.lists(st.binary(max_size=80), max_size=40)),
+    st.tuples(st.just("extend_leaf_hashes"), st.lists(st.binary(max_size=80), max_size=40)),
+    st.tuples(st.just("flush"), st.just(b"")),
+    st.tuples(st.just("root"), st.just(b"")),
+)
+
+
+@given(st.lists(_step, max_size=40))
+def test_every_way_of_appending_stores_the_same_nodes(steps: list[tuple[str, object]]) -> None:
+    """One-by-one, batched, by leaf hash, short (one SHA-256 block) and long leaves, flushed or
+    read in between: the store ends up holding exactly the reference's nodes."""
+    tree = MerkleTree()
+    leaves: list[bytes] = []
+    for kind, value in steps:
+        if kind == "append":
+            assert isinstance(value, bytes)
+            assert tree.append(value) == len(leaves)
+            leaves.append(value)
+        elif kind in ("extend", "extend_leaf_hashes"):
+            assert isinstance(value, list)
+            if kind == "extend":
+                assert tree.extend(value) == len(leaves) + len(value)
+            else:
+                tree.extend_leaf_hashes([leaf_hash(leaf) for leaf in value])
+            leaves.extend(value)
+        elif kind == "flush":
+            tree.flush()
+        else:
+            assert tree.root() == reference_root(leaves)
+        assert tree.size == len(leaves)
+    assert stored_levels(tree) == reference_levels(leaves)
+
+
+def test_many_single_appends_fold_in_batches_and_store_the_reference_nodes(
+    tmp_path: Path,
+) -> None:
+    """Enough one-by-one appends to fold several full batches, leaves on both sides of the
+    one-block boundary, a reopened SQLite store in the middle."""
+    leaves = [b"x" * (index % 90) + index.to_bytes(4, "big") for index in range(10_001)]
+    store = SqliteNodeStore(tmp_path / "nodes.sqlite")
+    tree = MerkleTree(store)
+    for index, leaf in enumerate(leaves[:6_000]):
+        assert tree.append(leaf) == index
+    tree.flush()
+    store.close()
+    tree = MerkleTree(SqliteNodeStore(tmp_path / "nodes.sqlite"))
+    for index, leaf in enumerate(leaves[6_000:], start=6_000):
+        assert tree.append(leaf) == index
+    assert tree.size == len(leaves)
+    assert tree.root() == reference_root(leaves)
+    assert stored_levels(tree) == reference_levels(leaves)
+    tree.store.close()
+
+
 def test_a_tree_reopened_on_its_sqlite_store_resumes(tmp_path: Path) -> None:
     leaves = leaves_of(1_000)
     memory = MerkleTree(MemoryNodeStore())

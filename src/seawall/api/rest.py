@@ -44,6 +44,9 @@ __all__ = ["ENDPOINTS", "Endpoint", "Rest", "json_response"]
 log = logging.getLogger("seawall.api")
 _encode = msgspec.json.encode
 
+#: On every response of a read endpoint: how many journal entries (transparency-log leaves)
+#: its figures reflect.
+LOG_SIZE_HEADER: Final = "X-Seawall-Log-Size"
 NONE: Final = "NONE"
 API_KEY: Final = "API_KEY"
 SIGNED: Final = "SIGNED"
@@ -259,7 +262,12 @@ class Rest:
                 )
                 call = Call(params, key, auth, now)
                 result = await handler(call) if is_async else handler(call)
-                return json_response(result, 200, {"X-MBX-USED-WEIGHT-1M": str(used)})
+                headers = {"X-MBX-USED-WEIGHT-1M": str(used)}
+                if not is_async:
+                    # Read in the same event-loop step as the figures: the log size they
+                    # reflect, which `seawall verify` replays to. Binance clients ignore it.
+                    headers[LOG_SIZE_HEADER] = str(service.models.last_seq)
+                return json_response(result, 200, headers)
             except e.ApiError as exc:
                 return error_response(exc, used)
             except ServiceUnavailableError:
