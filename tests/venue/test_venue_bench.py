@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from seawall.venue import bench
+from seawall.venue import bench, compiled
 
 
 def test_importing_the_venue_does_not_import_the_bench() -> None:
@@ -55,8 +55,13 @@ def test_run_cross_checks_and_skips_missing_peers(monkeypatch: pytest.MonkeyPatc
         workload = result["workloads"][name]
         assert workload["cross_check"] == "ok", workload
         rows = workload["engines"]
-        assert set(rows) == {"seawall.apply", "seawall.decide+evolve"}
-        assert rows["seawall.apply"]["state_hash"] == rows["seawall.decide+evolve"]["state_hash"]
+        ours = {"seawall.apply", "seawall.decide+evolve"}
+        if compiled.available():
+            ours.add("seawall.compiled")
+        assert set(rows) == ours
+        assert len({rows[engine]["state_hash"] for engine in ours}) == 1  # one end state
+        assert len(rows["seawall.apply"]["ops_per_s_passes"]) == bench.THROUGHPUT_PASSES
+        assert rows["seawall.apply"]["ops_per_s"] == max(rows["seawall.apply"]["ops_per_s_passes"])
         assert rows["seawall.apply"]["ops_per_s"] > 0
         assert rows["seawall.apply"]["p99_ns"] >= rows["seawall.apply"]["p50_ns"] > 0
     assert "W4" in bench.format_table(result)

@@ -77,7 +77,11 @@ def run(progress: Progress | None = None, quick: bool = False) -> dict[str, Any]
                             "ratio": mine / theirs,
                         }
                     )
-    notes = [f"n = {n:,} operations per workload; W4 pre-filled with {deep:,} resting orders"]
+    notes = [
+        f"n = {n:,} operations per workload; W4 pre-filled with {deep:,} resting orders",
+        f"ops/s: the best of {result['throughput_passes']} passes per engine, each on a fresh "
+        "book (other work on a shared machine only slows a pass); p50/p99 from one more pass",
+    ]
     notes += [
         f"{workload} cross-check: {figures['cross_check']}"
         for workload, figures in result["workloads"].items()

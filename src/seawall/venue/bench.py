@@ -12,8 +12,9 @@ Workloads (one market, integer ticks and lots, no self-trade prevention):
 The operations are generated once per workload, from a seed, by running them through the
 Seawall engine (so that every cancel and amend names a live order), and then replayed against a
 fresh book in each engine: once for throughput (operations per second over the whole timed
-stream) and once with a clock read around every operation (p50 and p99 latency). Before each
-timed pass the garbage collector runs and freezes what exists, for every engine alike. Engines:
+stream; the best of ``THROUGHPUT_PASSES`` passes, each on a fresh book) and once with a clock
+read around every operation (p50 and p99 latency). Before each timed pass the garbage collector
+runs and freezes what exists, for every engine alike. Engines:
 
 * ``seawall.apply``: the fast path (``engine.apply``) with prebuilt commands;
 * ``seawall.decide+evolve``: the kernel's path, ``machine.decide`` then ``machine.evolve``;
@@ -674,10 +675,17 @@ def _latencies(calls: list[Callable[[], object]]) -> tuple[int, int]:
     return samples[len(samples) // 2], samples[min(len(samples) - 1, len(samples) * 99 // 100)]
 
 
+#: Throughput passes per engine and workload, each on a fresh book; the best is reported. On a
+#: shared machine, other work only ever slows a pass down, so the fastest pass is the closest to
+#: what the engine itself costs (every engine gets the same number of tries).
+THROUGHPUT_PASSES: Final = 3
+
+
 def _measure(factory: Callable[[], Engine], prefill: list[Op], timed: list[Op]) -> dict[str, Any]:
-    """Two fresh books: one for throughput, one for latency; the first one's book is checked."""
-    result: dict[str, Any] = {}
-    for which in ("throughput", "latency"):
+    """Fresh books: ``THROUGHPUT_PASSES`` for throughput (the best counts; every pass's book is
+    checked) and one for latency."""
+    result: dict[str, Any] = {"ops_per_s_passes": []}
+    for which in ("throughput",) * THROUGHPUT_PASSES + ("latency",):
         engine = factory()
         engine.learn(prefill)
         engine.learn(timed)
@@ -685,8 +693,14 @@ def _measure(factory: Callable[[], Engine], prefill: list[Op], timed: list[Op]) 
             call()
         calls = engine.compile(timed)
         if which == "throughput":
-            result["ops_per_s"] = round(_throughput(calls))
-            result["resting_orders"], result["resting_lots"] = engine.resting()
+            result["ops_per_s_passes"].append(round(_throughput(calls)))
+            resting = engine.resting()
+            if "resting_orders" in result and resting != (
+                result["resting_orders"],
+                result["resting_lots"],
+            ):
+                raise AssertionError(f"Invariant: {engine.name} ended differently across passes")
+            result["resting_orders"], result["resting_lots"] = resting
             if isinstance(engine, SeawallApply):
                 result["state_hash"] = state_hash(engine.state).hex()
             elif isinstance(engine, SeawallCompiled):
@@ -694,6 +708,7 @@ def _measure(factory: Callable[[], Engine], prefill: list[Op], timed: list[Op]) 
         else:
             result["p50_ns"], result["p99_ns"] = _latencies(calls)
         del engine, calls
+    result["ops_per_s"] = max(result["ops_per_s_passes"])
     result["ops"] = len(timed)
     return result
 
@@ -794,6 +809,7 @@ def run(
         "n": n,
         "deep_orders": deep_orders,
         "gc": "collected and frozen before each timed pass",
+        "throughput_passes": THROUGHPUT_PASSES,
         "peers": notes,
         "workloads": {},
     }
