@@ -64,9 +64,15 @@ _ID_ALPHABET: Final = string.ascii_letters + string.digits
 UNSUPPORTED_COMBINATION: Final = e.BinanceError(-1014, "Unsupported order combination.")
 
 
+#: Each random byte to a letter or digit (the slight bias of 256 % 62 costs no uniqueness that
+#: matters: 22 characters still carry over 128 bits).
+_ID_TABLE: Final = bytes(ord(_ID_ALPHABET[i % len(_ID_ALPHABET)]) for i in range(256))
+
+
 def new_client_order_id() -> str:
-    """A fresh 22-character id, as Binance makes when a client sends none."""
-    return "".join(secrets.choice(_ID_ALPHABET) for _ in range(22))
+    """A fresh 22-character id of letters and digits, as Binance makes when a client sends
+    none (one random read and one table lookup per character: it is on every order's path)."""
+    return secrets.token_bytes(22).translate(_ID_TABLE).decode("ascii")
 
 
 def _not_required(name: str) -> e.ApiError:
