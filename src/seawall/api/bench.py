@@ -9,6 +9,8 @@ the ceiling of the same server stack, and WebSocket fan-out.
   same requests, checks the HMAC and answers ``{}``: what this server stack can do at all.
 * **fan-out**: N WebSocket subscribers to ``<symbol>@depth@100ms`` while orders change the book;
   delivery latency is the client's receive time minus the event's ``E`` (same machine clock).
+  The subscribers are thin probes (``fanout_probe``) reading frames off the socket, so that one
+  process can hold a thousand of them without becoming the bottleneck it measures.
 
 The load generator is ``wrk`` (Debian's package) when it is installed, with a Lua script that
 replays pre-signed requests (each signature made once, before the run, so the generator does no
@@ -272,34 +274,24 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 async def _fan_out(
     port: int, subscribers: int, seconds: float, feed: Callable[[], None]
 ) -> list[float]:
-    import websockets
+    from seawall.api.fanout_probe import DepthProbe
 
     delays: list[float] = []
-
-    async def subscriber() -> None:
-        async with websockets.connect(
-            f"ws://127.0.0.1:{port}/ws/btcusd@depth@100ms", max_queue=None, compression=None
-        ) as ws:
-            end = time.monotonic() + seconds
-            while time.monotonic() < end:
-                try:
-                    frame = await asyncio.wait_for(
-                        ws.recv(), timeout=max(0.01, end - time.monotonic())
-                    )
-                except TimeoutError:
-                    break
-                received_ms = time.time() * 1000
-                # the event time without parsing the whole diff: the load generator must not
-                # be the bottleneck it measures
-                text = frame if isinstance(frame, str) else frame.decode()
-                start = text.index('"E":') + 4
-                delays.append(received_ms - int(text[start : text.index(",", start)]))
-
-    tasks = [asyncio.ensure_future(subscriber()) for _ in range(subscribers)]
-    await asyncio.sleep(1.0)
     loop = asyncio.get_running_loop()
+    probes: list[DepthProbe] = []
+    for _ in range(subscribers):
+        _, probe = await loop.create_connection(
+            lambda: DepthProbe("127.0.0.1", port, "/ws/btcusd@depth@100ms", delays),
+            "127.0.0.1",
+            port,
+        )
+        probes.append(probe)
+    await asyncio.gather(*(probe.ready for probe in probes))
+    await asyncio.sleep(1.0)
     feeding = loop.run_in_executor(None, feed)
-    await asyncio.gather(*tasks, return_exceptions=True)
+    await asyncio.sleep(seconds)
+    for probe in probes:
+        probe.close()
     await feeding
     return delays
 
