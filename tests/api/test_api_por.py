@@ -36,9 +36,9 @@ from seawall.custody.commands import PublishReserves
 from seawall.identity.state import InvestorClass
 from seawall.journal.verify import decode_entry
 from seawall.kernel import Market
+from seawall.node.day_end_schedule import HONG_KONG
 from seawall.node.keys import load_keys
 from seawall.reserves.proof import proof_from_json, verify_proof
-from seawall.reserves.schedule import HONG_KONG
 from seawall.reserves.tree import PrivacyPolicy
 from seawall.sim.genesis import open_market
 

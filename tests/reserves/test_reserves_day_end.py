@@ -16,9 +16,9 @@ from seawall.custody.commands import PublishReserves
 from seawall.kernel import Outcome
 from seawall.ledger import machine as ledger_machine
 from seawall.node.day_end import DayEndScheduler
+from seawall.node.day_end_schedule import DayEndSchedule
 from seawall.node.por import archive_of
 from seawall.reserves.proof import proof_from_json, verify_proof
-from seawall.reserves.schedule import DayEndSchedule
 from seawall.reserves.tree import PrivacyPolicy
 from seawall.sim.setup import deposit
 

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from seawall.core.errors import ConditionFailed
-from seawall.reserves.schedule import (
+from seawall.node.day_end_schedule import (
     DAY_NS,
     HONG_KONG,
     DayEndSchedule,

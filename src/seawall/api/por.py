@@ -44,10 +44,10 @@ from seawall.custody.commands import PublishReserves
 from seawall.custody.state import client_ledger_account
 from seawall.kernel import Outcome
 from seawall.node.day_end import DayEndScheduler
+from seawall.node.day_end_schedule import DayEndSchedule, parse_day
 from seawall.node.por import Anchor
-from seawall.reserves.archive import SnapshotArchive, SnapshotNotFound, SnapshotRecord
+from seawall.node.por_archive import SnapshotArchive, SnapshotNotFound, SnapshotRecord
 from seawall.reserves.format import check_snapshot_id
-from seawall.reserves.schedule import DayEndSchedule, parse_day
 from seawall.reserves.tree import PrivacyPolicy
 
 if TYPE_CHECKING:

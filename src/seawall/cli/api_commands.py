@@ -104,8 +104,8 @@ def register(app: typer.Typer) -> None:
         from seawall.api.por import mount_por
         from seawall.api.server import limits_from, market_lock, open_served_market, serve
         from seawall.cli.surveil_commands import watch_live
+        from seawall.node.day_end_schedule import DayEndSchedule
         from seawall.node.publishing import PeriodicPublisher
-        from seawall.reserves.schedule import DayEndSchedule
         from seawall.web import mount_web
 
         try:

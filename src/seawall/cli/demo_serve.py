@@ -21,8 +21,8 @@ from seawall.api.service import create_account
 from seawall.cli.api_commands import SERVE_FILE
 from seawall.cli.surveil_commands import watch_live
 from seawall.identity.state import InvestorClass
+from seawall.node.day_end_schedule import HONG_KONG
 from seawall.node.publishing import PeriodicPublisher
-from seawall.reserves.schedule import HONG_KONG
 from seawall.web import mount_web
 
 __all__ = ["serve_demo"]

@@ -37,9 +37,10 @@ from seawall.core.errors import ConditionFailed, SeawallError
 from seawall.core.ids import check_asset_code
 from seawall.core.units import Asset, format_fixed, parse_amount
 from seawall.node import por as node_por
+from seawall.node.day_end_schedule import HONG_KONG, DayEndSchedule, day_of_snapshot_id, parse_day
 from seawall.node.por import ChainHook
+from seawall.node.por_archive import SnapshotRecord
 from seawall.reserves import okx
-from seawall.reserves.archive import SnapshotRecord
 from seawall.reserves.format import AssetSpec
 from seawall.reserves.proof import (
     AccountProof,
@@ -48,7 +49,6 @@ from seawall.reserves.proof import (
     verify_proof,
 )
 from seawall.reserves.reserves import AssetCoverage, WalletBook
-from seawall.reserves.schedule import HONG_KONG, DayEndSchedule, day_of_snapshot_id, parse_day
 from seawall.reserves.snapshot import (
     STATUS_SHORTFALL,
     PorSnapshot,

@@ -89,7 +89,7 @@ class LogPublisher:
                     "root": head.root_hash.hex(),
                     "timestamp_s": head.timestamp_s,
                 }
-        self._witness_file.write_text(json.dumps(saved, indent=2) + "\n")
+        _replace_text(self._witness_file, json.dumps(saved, indent=2) + "\n")
 
     @property
     def size(self) -> int:
@@ -128,9 +128,17 @@ class LogPublisher:
         write_static_log(self.directory, self._tree, self._leaves, note, since_size=since_size)
         state = self._public.canonical()
         state["state_hash"] = self._public.state_hash().hex()
-        (self.directory / PUBLIC_STATE_PATH).write_text(json.dumps(state, indent=1) + "\n")
+        _replace_text(self.directory / PUBLIC_STATE_PATH, json.dumps(state, indent=1) + "\n")
         self._save_witness_state()
         return note
 
     def close(self) -> None:
         self._tree.store.close()
+
+
+def _replace_text(target: Path, text: str) -> None:
+    """Write ``target`` whole or not at all: readers (the web server, a verifier fetching it)
+    see the old file or the new one, never a half-written one."""
+    temporary = target.with_name(f".{target.name}.tmp")
+    temporary.write_text(text)
+    temporary.replace(target)

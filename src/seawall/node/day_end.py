@@ -1,6 +1,6 @@
 """Day-end proof-of-reserves snapshots while the market runs.
 
-At every business day's cut-off (``reserves.schedule``; Hong Kong's by default: midnight in Hong
+At every business day's cut-off (``node.day_end_schedule``; Hong Kong's by default: midnight in Hong
 Kong, 16:00 UTC) the scheduler snapshots the market as it stood at the cut-off, keeps it in
 ``DATA/por/day-YYYY-MM-DD/`` and anchors it through custody's ``PublishReserves``, exactly as
 ``seawall por snapshot --publish`` does on demand (``node.por``).
@@ -35,6 +35,7 @@ from typing import Final, NamedTuple
 from seawall.adapters.storage import open_store
 from seawall.core.clock import Clock
 from seawall.core.errors import SeawallError
+from seawall.node.day_end_schedule import HONG_KONG, DayEndSchedule, day_snapshot_id
 from seawall.node.por import (
     Anchor,
     archive_of,
@@ -43,7 +44,6 @@ from seawall.node.por import (
     publish_snapshot,
     states_at,
 )
-from seawall.reserves.schedule import HONG_KONG, DayEndSchedule, day_snapshot_id
 from seawall.reserves.tree import PrivacyPolicy
 
 __all__ = ["DayEndResult", "DayEndScheduler"]

@@ -8,7 +8,7 @@ every cut-off, in one place so that both build, keep and anchor a snapshot the s
    read connection (``states_at``), so a served market keeps running meanwhile;
 2. the snapshot built from it (``build_data_snapshot``): liabilities from the ledger, custody's
    wallets mirrored on the in-memory chain, each signing the snapshot's challenge;
-3. kept in ``DATA/por`` (``reserves.archive``);
+3. kept in ``DATA/por`` (``node.por_archive``);
 4. anchored: custody's ``PublishReserves`` submitted to the market (``publish_snapshot``) through
    whatever owns it, an ``Anchor``: the served market's writer, or the journal opened here
    (``anchor_offline``) when nothing serves it. The anchoring entry's seq (and so its
@@ -33,7 +33,7 @@ from seawall.journal.verify import decode_entry
 from seawall.kernel import Market, Outcome
 from seawall.kernel.replay import recover
 from seawall.node.keys import load_keys
-from seawall.reserves.archive import SnapshotArchive
+from seawall.node.por_archive import SnapshotArchive
 from seawall.reserves.publish import publication_for
 from seawall.reserves.reserves import WalletBook
 from seawall.reserves.snapshot import (

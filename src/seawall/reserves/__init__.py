@@ -6,13 +6,13 @@ adapter, each proving control by signing a challenge that names the snapshot, ``
 with the reserve ratio per asset (``snapshot``). Every client can check their own part offline
 (``proof.verify_proof``; ``seawall por verify proof.json``). OKX's published proof format is
 checked the way OKX's own tool checks it (``okx``). ``publish`` builds the custody command that
-anchors a snapshot in the journal; ``archive`` keeps every snapshot (so a client can prove a past
-balance) and ``schedule`` says when a business day ends (day-end snapshots, taken by
-``node.day_end``). ``docs/proof-of-reserves.md`` explains the format, how it
-relates to OKX's and Binance's, what a path reveals and how that is mitigated.
+anchors a snapshot in the journal. Keeping every snapshot (``node.por_archive``) and deciding
+when a business day ends (``node.day_end_schedule``, used by ``node.day_end``) belong to the
+node: they touch files, threads and the calendar, which this package must not.
+``docs/proof-of-reserves.md`` explains the format, how it relates to OKX's and Binance's, what a
+path reveals and how that is mitigated.
 """
 
-from seawall.reserves.archive import SnapshotArchive, SnapshotNotFound, SnapshotRecord
 from seawall.reserves.format import AssetSpec, root_commitment
 from seawall.reserves.okx import verify_okx_dir, verify_okx_user_info, verify_okx_v1
 from seawall.reserves.proof import (
@@ -35,7 +35,6 @@ from seawall.reserves.reserves import (
     ratio_bps,
     wallet_key,
 )
-from seawall.reserves.schedule import HONG_KONG, DayEndSchedule, day_snapshot_id
 from seawall.reserves.snapshot import (
     SNAPSHOT_FORMAT,
     Liabilities,
@@ -53,14 +52,12 @@ from seawall.reserves.snapshot import (
 from seawall.reserves.tree import LiabilityTree, PrivacyPolicy, build_tree
 
 __all__ = [
-    "HONG_KONG",
     "PROOF_FORMAT",
     "RATIO_BPS_FULL",
     "SNAPSHOT_FORMAT",
     "AccountProof",
     "AssetCoverage",
     "AssetSpec",
-    "DayEndSchedule",
     "Liabilities",
     "LiabilityTree",
     "PorSnapshot",
@@ -68,10 +65,7 @@ __all__ = [
     "ProofProblem",
     "ProofRejected",
     "ReservesPublication",
-    "SnapshotArchive",
-    "SnapshotNotFound",
     "SnapshotProblem",
-    "SnapshotRecord",
     "SnapshotRejected",
     "VerifiedProof",
     "WalletBook",
@@ -80,7 +74,6 @@ __all__ = [
     "build_tree",
     "control_challenge",
     "custody_wallets",
-    "day_snapshot_id",
     "liabilities_from_ledger",
     "mirror_wallets",
     "proof_from_json",

@@ -38,6 +38,7 @@ from seawall.kernel import Market
 from seawall.regulator.commands import HaltMarket, IssueWarrant, ResumeMarket
 from seawall.surveillance import machine as surveillance_machine
 from seawall.web import cases, data
+from seawall.web.logfiles import LogFiles
 
 __all__ = ["CONSOLE_TOKEN_HEADER", "STATIC_DIR", "mount_web", "web_routes"]
 
@@ -260,7 +261,7 @@ def web_routes(api: Api, data_dir: Path, admin_token: str | None = None) -> list
             "/web",
             routes=[
                 Mount("/api", routes=api_routes),
-                Mount("/log", app=StaticFiles(directory=log_dir, check_dir=False)),
+                Mount("/log", app=LogFiles(directory=log_dir, check_dir=False)),
                 Mount("/", app=StaticFiles(directory=STATIC_DIR, html=True)),
             ],
         ),

@@ -27,10 +27,10 @@ from typing import Any, Final
 import msgspec
 
 from seawall.core.errors import ConditionFailed
+from seawall.node.day_end_schedule import day_snapshot_id, parse_day
 from seawall.reserves.format import check_snapshot_id
 from seawall.reserves.proof import proof_to_json
 from seawall.reserves.publish import publication_for
-from seawall.reserves.schedule import day_snapshot_id, parse_day
 from seawall.reserves.snapshot import PorSnapshot, snapshot_document
 
 __all__ = [
