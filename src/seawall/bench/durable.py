@@ -58,6 +58,7 @@ from seawall.api.service import MarketService
 from seawall.bench.stats import percentile_ns, rate_per_s, timer_ns
 from seawall.broker.commands import PlaceOrder
 from seawall.broker.state import Side
+from seawall.core import limits
 from seawall.core.errors import StorageError
 from seawall.core.machine import KERNEL_SUBMITTER
 from seawall.core.signing import SigningKey
@@ -137,19 +138,46 @@ def _prepare(market: Market, clients: int) -> list[tuple[str, str]]:
     configure_assets(market)
     register_brokers(market)
     create_markets(market, (SYMBOL,))
+    accounts = _onboard(market, clients, "base")
+    market.commit()
+    return accounts
+
+
+def _onboard(market: Market, clients: int, tag: str) -> list[tuple[str, str]]:
+    """Onboard and fund ``clients`` new clients (not committed)."""
     accounts = []
     for n in range(clients):
         broker_id = ("broker-a", "broker-b")[n % 2]
-        account = onboard(market, broker_id, f"bench-durable-{n}")
+        account = onboard(market, broker_id, f"bench-durable-{tag}-{n}")
         for asset in ("USD", "BTC"):
             outcome = deposit(
-                market, f"{asset}-{n}", broker_id, account, asset, FUNDS_MINOR, f"o-{asset}-{n}"
+                market,
+                f"{asset}-{tag}-{n}",
+                broker_id,
+                account,
+                asset,
+                FUNDS_MINOR,
+                f"o-{asset}-{tag}-{n}",
             )
             if outcome.rejection is not None:
                 raise AssertionError(f"funding refused: {outcome.rejection}")
         accounts.append((broker_id, account))
-    market.commit()
     return accounts
+
+
+def _clients_for(count: int, clients: int) -> int:
+    """Enough clients that ``count`` orders round robin leave each at most half the broker's
+    open-order limit: a phase must measure accepted orders, not ``TOO_MANY_OPEN_ORDERS``."""
+    per_client = limits.broker_open_orders_per_client_max // 2
+    return max(clients, -(-count // per_client))
+
+
+async def _fresh_clients(
+    service: MarketService, count: int, clients: int, tag: str
+) -> list[tuple[str, str]]:
+    """New funded clients for one phase, onboarded through the writer (committed)."""
+    wanted = _clients_for(count, clients)
+    return await service.exclusive(lambda market: _onboard(market, wanted, tag))
 
 
 def _orders(
@@ -374,17 +402,26 @@ async def _run_phases(
     and at half the resting closed-loop rate."""
     closed = _Load(producers=sizes.producers)
     say(at + 0.02, f"{kind}: resting orders")
-    orders = _orders("resting", accounts, sizes.orders, "rest")
+    rest = await _fresh_clients(service, sizes.orders, len(accounts), "rest")
+    orders = _orders("resting", rest, sizes.orders, "rest")
     phases = [await _market_phase(service, "resting", orders, closed)]
     say(at + 0.08, f"{kind}: crossing orders")
-    orders = _orders("crossing", accounts, sizes.orders // 2, "cross")
+    cross = await _fresh_clients(service, sizes.orders // 2, len(accounts), "cross")
+    orders = _orders("crossing", cross, sizes.orders // 2, "cross")
     phases.append(await _market_phase(service, "crossing", orders, closed))
     half = max(100, int(phases[0].figures["orders_per_s"] / 2) // 100 * 100)
     for number, rate in enumerate((OFFERED_PER_S, half)):
         say(at + 0.14 + number * 0.08, f"{kind}: {rate:,} orders/s offered")
         count = max(1, int(rate * sizes.open_loop_s))
-        orders = _orders("resting", accounts, count, f"open{number}")
+        fresh = await _fresh_clients(service, count, len(accounts), f"open{number}")
+        orders = _orders("resting", fresh, count, f"open{number}")
         phases.append(await _market_phase(service, "resting", orders, _Load(offered_per_s=rate)))
+    for phase in phases:
+        if phase.workload == "resting" and phase.rejected:
+            raise AssertionError(
+                f"Invariant: {phase.rejected} resting orders refused ({phase.load.label}): "
+                "the figures would measure refusals"
+            )
     return phases
 
 
