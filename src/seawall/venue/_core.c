@@ -570,6 +570,31 @@ static int remember(Core *c, MarketC *m, int32_t slot) {
     return 0;
 }
 
+/* A new resting order at the back of its level on ``m``'s ``side``, remembered by id and client
+ * order id; returns the level's new total, or -1 with an exception set. */
+static int64_t add_resting(Core *c, MarketC *m, int64_t id, PyObject *account, PyObject *coid,
+                           PyObject *group, int side, int type, int stp, int64_t price,
+                           int64_t open, int64_t filled) {
+    int32_t slot = new_order(c);
+    if (slot == NIL) return -1;
+    Order *o = &c->orders[slot];
+    o->id = id;
+    o->price = price;
+    o->open = open;
+    o->filled = filled;
+    o->account = Py_NewRef(account);
+    o->coid = Py_NewRef(coid);
+    o->group = Py_NewRef(group);
+    o->market = (int32_t)(m - c->markets);
+    o->side = (uint8_t)side;
+    o->type = (uint8_t)type;
+    o->stp = (uint8_t)stp;
+    o->has_coid = (uint8_t)!str_empty(coid);
+    int64_t total = rest(c, side == BUY ? &m->bids : &m->asks, slot);
+    if (total < 0 || remember(c, m, slot) < 0) return -1; /* memory: the state is suspect */
+    return total;
+}
+
 static inline int64_t best_key(const BookSide *bs, int *some) {
     if (bs->ladder.n == 0) {
         *some = 0;
@@ -940,31 +965,16 @@ static PyObject *do_place(Core *c, PyObject *cmd) {
             RJ(RJ_BOOK_FULL, "market %S holds %lld orders", symbol, (long long)m->order_count);
     }
     /* --- the engine proper --- */
-    BookSide *own = side == BUY ? &m->bids : &m->asks;
     BookSide *opp = side == BUY ? &m->asks : &m->bids;
     int64_t limit_key = type == MARKET ? market_limit_key(c, m, side) : price * opp->sign;
     int some;
     int64_t best = best_key(opp, &some);
     int crosses = some && best <= limit_key;
     if (!crosses && tif == GTC) {
-        int32_t slot = new_order(c);
-        if (slot == NIL) goto done;
-        Order *o = &c->orders[slot];
         int64_t order_id = c->next_order_id;
-        o->id = order_id;
-        o->price = price;
-        o->open = qty;
-        o->filled = 0;
-        o->account = Py_NewRef(account);
-        o->coid = Py_NewRef(coid);
-        o->group = Py_NewRef(group);
-        o->market = (int32_t)(m - c->markets);
-        o->side = (uint8_t)side;
-        o->type = (uint8_t)type;
-        o->stp = (uint8_t)stp;
-        o->has_coid = (uint8_t)has_coid;
-        int64_t total = rest(c, own, slot);
-        if (total < 0 || remember(c, m, slot) < 0) goto done; /* memory: the state is suspect */
+        int64_t total = add_resting(c, m, order_id, account, coid, group, side, type, stp, price,
+                                    qty, 0);
+        if (total < 0) goto done;
         c->next_order_id = order_id + 1;
         PyObject *oid = PyLong_FromLongLong(order_id);
         if (!oid) goto done;
@@ -1031,23 +1041,9 @@ static PyObject *do_place(Core *c, PyObject *cmd) {
             goto done;
     } else if (tr.remaining) {
         if (tif == GTC && !tr.stp_taker) {
-            int32_t slot = new_order(c);
-            if (slot == NIL) goto done;
-            Order *o = &c->orders[slot];
-            o->id = order_id;
-            o->price = price;
-            o->open = tr.remaining;
-            o->filled = qty - tr.remaining;
-            o->account = Py_NewRef(account);
-            o->coid = Py_NewRef(coid);
-            o->group = Py_NewRef(group);
-            o->market = (int32_t)(m - c->markets);
-            o->side = (uint8_t)side;
-            o->type = (uint8_t)type;
-            o->stp = (uint8_t)stp;
-            o->has_coid = (uint8_t)has_coid;
-            int64_t total = rest(c, own, slot);
-            if (total < 0 || remember(c, m, slot) < 0) goto done;
+            int64_t total = add_resting(c, m, order_id, account, coid, group, side, type, stp,
+                                        price, tr.remaining, qty - tr.remaining);
+            if (total < 0) goto done;
             own_delta[0] = price;
             own_delta[1] = total;
             n_own = 1;
@@ -1147,6 +1143,23 @@ done:
     return result;
 }
 
+/* The own side's changed levels after an order moved from ``old_price`` to ``price``, best price
+ * first (one level when the price did not change), as (price, total) pairs in ``d``. */
+static Py_ssize_t moved_deltas(int64_t *d, const BookSide *own, int64_t price, int64_t new_total,
+                               int64_t old_price, int64_t old_total) {
+    if (price == old_price) {
+        d[0] = price;
+        d[1] = new_total;
+        return 1;
+    }
+    int better = price * own->sign < old_price * own->sign;
+    d[0] = better ? price : old_price;
+    d[1] = better ? new_total : old_total;
+    d[2] = better ? old_price : price;
+    d[3] = better ? old_total : new_total;
+    return 2;
+}
+
 /* ---- AmendOrder ------------------------------------------------------------------------------ */
 static PyObject *do_amend(Core *c, PyObject *cmd) {
     PyObject *account = NULL, *coid = NULL, *symbol = NULL, *qty_o = NULL, *price_o = NULL;
@@ -1239,24 +1252,8 @@ static PyObject *do_amend(Core *c, PyObject *cmd) {
         int64_t new_total = rest(c, own, slot);
         if (new_total < 0) goto done;
         int64_t d[4];
-        Py_ssize_t nd;
-        if (price == old_price) {
-            d[0] = price;
-            d[1] = new_total;
-            nd = 1;
-        } else if (price * own->sign < old_price * own->sign) {
-            d[0] = price; d[1] = new_total; d[2] = old_price; d[3] = old_total;
-            nd = 2;
-        } else {
-            d[0] = old_price; d[1] = old_total; d[2] = price; d[3] = new_total;
-            nd = 2;
-        }
-        int64_t seq = m->update_seq;
-        for (Py_ssize_t i = 0; i < nd; i++) {
-            seq++;
-            if (append_steal(events, make_delta(c, m, seq, side, d[2 * i], d[2 * i + 1])) < 0) goto done;
-        }
-        m->update_seq = seq;
+        Py_ssize_t nd = moved_deltas(d, own, price, new_total, old_price, old_total);
+        if (emit_deltas(c, m, events, side, d, nd, NULL, 0) < 0) goto done;
         result = events;
         events = NULL;
         goto done;
@@ -1284,16 +1281,7 @@ static PyObject *do_amend(Core *c, PyObject *cmd) {
             Py_DECREF(acct_ref);
             goto done;
         }
-        if (price == old_price) {
-            own_d[0] = price; own_d[1] = new_total;
-            n_own = 1;
-        } else if (price * own->sign < old_price * own->sign) {
-            own_d[0] = price; own_d[1] = new_total; own_d[2] = old_price; own_d[3] = old_total;
-            n_own = 2;
-        } else {
-            own_d[0] = old_price; own_d[1] = old_total; own_d[2] = price; own_d[3] = new_total;
-            n_own = 2;
-        }
+        n_own = moved_deltas(own_d, own, price, new_total, old_price, old_total);
     } else {
         if (forget(c, m, o) < 0) {
             Py_DECREF(acct_ref);
@@ -1410,22 +1398,8 @@ static PyObject *Core_load_order(Core *c, PyObject *args) {
         PyErr_Format(PyExc_ValueError, "order %lld is loaded already", order_id);
         return NULL;
     }
-    int32_t slot = new_order(c);
-    if (slot == NIL) return NULL;
-    Order *o = &c->orders[slot];
-    o->id = order_id;
-    o->price = price;
-    o->open = open;
-    o->filled = filled;
-    o->account = Py_NewRef(account);
-    o->coid = Py_NewRef(coid);
-    o->group = Py_NewRef(group);
-    o->market = (int32_t)(m - c->markets);
-    o->side = (uint8_t)side;
-    o->type = (uint8_t)type;
-    o->stp = (uint8_t)stp;
-    o->has_coid = !str_empty(coid);
-    if (rest(c, side == BUY ? &m->bids : &m->asks, slot) < 0 || remember(c, m, slot) < 0)
+    if (add_resting(c, m, order_id, account, coid, group, side, type, stp, price, open, filled) <
+        0)
         return NULL;
     Py_RETURN_NONE;
 }
