@@ -80,6 +80,7 @@ from seawall.venue.commands import RestrictAccount
 
 __all__ = [
     "DEFAULT_SPECS",
+    "Faults",
     "START_NS",
     "Cast",
     "FaultPlan",
@@ -226,7 +227,10 @@ def build_agents(
     return Cast([*everyone, *manipulators], manipulators, institution)
 
 
-class _Faults:
+class Faults:
+    """Lost and duplicated client messages (and the crash counters), from the run's seeded
+    generator: the same seed loses and duplicates the same messages, in process or over HTTP."""
+
     def __init__(self, plan: FaultPlan, seed: int) -> None:
         self.plan = plan
         self.rng = random.Random(f"{seed}:faults")
@@ -268,7 +272,7 @@ class Simulation:
         self.clock = SimClock(self.start_ns - 120 * _S)
         self.market: Market = open_market(store, sequencer_key, self.clock)
         self.data = MarketData(self.specs)
-        self.faults = _Faults(config.faults, config.seed)
+        self.faults = Faults(config.faults, config.seed)
         self.surveillance_enabled = config.surveil
         self.journal_alerts = RaiseAlert in OWNERS
         self.surveillance = Surveillance()

@@ -38,9 +38,8 @@ own seeded generator as in process. A crash is the server's to stage, not the cl
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Final, NamedTuple
 
 from seawall.core.errors import ConditionFailed
@@ -55,7 +54,7 @@ from seawall.sim.agents import (
     SymbolSpec,
     TimeInForce,
 )
-from seawall.sim.runner import FaultPlan
+from seawall.sim.runner import FaultPlan, Faults
 from seawall.simhttp.client import ApiClient, Credentials
 from seawall.simhttp.errors import ApiRefusedError, Refusal
 
@@ -144,28 +143,6 @@ class _Live:
     open_lots: int
 
 
-@dataclass
-class _Deliveries:
-    """Lost and duplicated client requests, from the run's seeded generator."""
-
-    plan: FaultPlan
-    rng: random.Random
-    counts: dict[str, int] = field(default_factory=lambda: {"dropped": 0, "duplicated": 0})
-
-    def copies(self) -> int:
-        plan = self.plan
-        if not plan.drop_permille and not plan.duplicate_permille:
-            return 1
-        roll = self.rng.randrange(1000)
-        if roll < plan.drop_permille:
-            self.counts["dropped"] += 1
-            return 0
-        if roll < plan.drop_permille + plan.duplicate_permille:
-            self.counts["duplicated"] += 1
-            return 2
-        return 1
-
-
 class HttpMarket:
     """The running market over REST, as agents see it (see the module docstring)."""
 
@@ -192,7 +169,7 @@ class HttpMarket:
         self.run_id = run_id
         self.refresh_every_steps = refresh_every_steps
         self.data = MarketData(specs)
-        self.deliveries = _Deliveries(faults or FaultPlan(), _seeded(seed))
+        self.deliveries = Faults(faults or FaultPlan(), seed)
         self.refused: list[Refused] = []
         self.counts = {"placed": 0, "accepted": 0, "cancels": 0, "cancelled": 0}
         #: trades printed per market since the run began
@@ -493,12 +470,6 @@ class HttpMarket:
             return {steps.price_ticks(price): steps.quantity_lots(qty) for price, qty in rows}
 
         return side(depth["bids"]), side(depth["asks"])
-
-
-def _seeded(seed: int) -> random.Random:
-    """The run's generator for lost and duplicated requests (as in process: seeded, so that a
-    run reproduces; never for secrets)."""
-    return random.Random(f"{seed}:faults")  # noqa: S311 - reproducible by design
 
 
 def _fill_event(

@@ -188,7 +188,7 @@ class HttpSimulation:
             refused=list(market.refused),
             trades=dict(market.trades),
             books=books,
-            faults=dict(market.deliveries.counts),
+            faults={kind: market.deliveries.counts[kind] for kind in ("dropped", "duplicated")},
         )
 
     def _bind(self, market: HttpMarket, keys: dict[str, Credentials]) -> dict[str, dict[str, str]]:
